@@ -1,0 +1,245 @@
+import CCurl
+import Foundation
+
+/// One HTTP exchange to make.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// Path and query, appended to the server's base URL.
+    public var path: String
+    public var accept: String
+
+    public init(method: String = "GET", path: String, accept: String = "application/json") {
+        self.method = method
+        self.path = path
+        self.accept = accept
+    }
+}
+
+/// What came back: a status and a body, or a transport failure before any status.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: Data
+}
+
+/// A failure below HTTP: DNS, TCP, TLS, a stall, a cap.
+public struct TransportFailure: Error, Sendable {
+    public enum Kind: Sendable { case unreachable, dns, tls, timeout, reset, tooLarge, other }
+    public var kind: Kind
+    public var detail: String
+}
+
+/// libcurl on a worker thread of its own (a `curl_multi` loop). Callers never block: `send` queues the
+/// request and returns; the completion runs on the worker thread.
+public final class CurlTransport: @unchecked Sendable {
+    public let settings: ConnectionSettings
+    /// A response larger than this is cut off and reported (a proxy gone wrong must not eat the memory).
+    public var maxBodyBytes = 512 * 1024 * 1024
+    /// A transfer that receives nothing for this long is abandoned.
+    public var stallSeconds = 15
+
+    private let lock = NSLock()
+    private var pending: [Transfer] = []
+    private var running = true
+    private var multi: UnsafeMutableRawPointer?
+    private var thread: Thread?
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    public init(settings: ConnectionSettings) {
+        _ = CurlTransport.globalInit
+        self.settings = settings
+        multi = curl_multi_init()
+        let worker = Thread { [weak self] in self?.loop() }
+        worker.name = "argotop-curl"
+        thread = worker
+        worker.start()
+    }
+
+    deinit { shutdown() }
+
+    /// Stops the worker; transfers still running complete with a failure.
+    public func shutdown() {
+        lock.lock()
+        let wasRunning = running
+        running = false
+        lock.unlock()
+        if wasRunning, let multi { curl_multi_wakeup(multi) }
+    }
+
+    public func send(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) {
+        let transfer = Transfer(request: request, url: settings.baseURL + request.path, completion: completion)
+        lock.lock()
+        let accepting = running
+        if accepting { pending.append(transfer) }
+        lock.unlock()
+        guard accepting else {
+            completion(.failure(TransportFailure(kind: .other, detail: "client is shut down")))
+            return
+        }
+        if let multi { curl_multi_wakeup(multi) }
+    }
+
+    private func loop() {
+        guard let multi else { return }
+        var active: [UnsafeMutableRawPointer: Transfer] = [:]
+        while true {
+            lock.lock()
+            let stillRunning = running
+            let newTransfers = pending
+            pending.removeAll()
+            lock.unlock()
+            if !stillRunning { break }
+            for transfer in newTransfers {
+                guard let easy = configure(transfer) else {
+                    transfer.completion(.failure(TransportFailure(kind: .other, detail: "libcurl could not start")))
+                    continue
+                }
+                active[easy] = transfer
+                curl_multi_add_handle(multi, easy)
+            }
+            var runningCount: Int32 = 0
+            curl_multi_perform(multi, &runningCount)
+            var done: UnsafeMutableRawPointer?
+            var code = CURLE_OK
+            while argotop_curl_multi_next_done(multi, &done, &code) == 1 {
+                guard let raw = done else { continue }
+                curl_multi_remove_handle(multi, raw)
+                if let transfer = active.removeValue(forKey: raw) {
+                    finish(transfer, easy: raw, code: code)
+                }
+                curl_easy_cleanup(raw)
+            }
+            var ready: Int32 = 0
+            curl_multi_poll(multi, nil, 0, 1000, &ready)
+        }
+        for (easy, transfer) in active {
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+            transfer.cleanup()
+            transfer.completion(.failure(TransportFailure(kind: .other, detail: "client is shut down")))
+        }
+        curl_multi_cleanup(multi)
+        self.multi = nil
+    }
+
+    private func configure(_ transfer: Transfer) -> UnsafeMutableRawPointer? {
+        guard let easy = curl_easy_init() else { return nil }
+        let owner = Unmanaged.passUnretained(transfer).toOpaque()
+        transfer.maxBodyBytes = maxBodyBytes
+        argotop_curl_setopt_string(easy, CURLOPT_URL, transfer.url)
+        argotop_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        argotop_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT, 10)
+        argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+        argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+        argotop_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.insecureSkipVerify ? 0 : 1)
+        argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.insecureSkipVerify ? 0 : 2)
+        argotop_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
+        argotop_curl_setopt_pointer(easy, CURLOPT_PRIVATE, owner)
+        argotop_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, owner)
+        argotop_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, owner)
+        argotop_curl_setopt_write_function(easy, curlWriteBody)
+        argotop_curl_setopt_header_function(easy, curlWriteHeader)
+        if transfer.request.method != "GET" {
+            argotop_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, transfer.request.method)
+        }
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
+        headers = curl_slist_append(headers, "Accept: " + transfer.request.accept)
+        if let authorization = settings.authorization {
+            headers = curl_slist_append(headers, "Authorization: " + authorization)
+        }
+        for header in settings.extraHeaders { headers = curl_slist_append(headers, header) }
+        transfer.headers = headers
+        argotop_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers)
+        return easy
+    }
+
+    private func finish(_ transfer: Transfer, easy: UnsafeMutableRawPointer, code: CURLcode) {
+        let status = Int(argotop_curl_response_code(easy))
+        let detail = transfer.errorText(code: code)
+        transfer.cleanup()
+        if transfer.tooLarge {
+            transfer.completion(
+                .failure(TransportFailure(kind: .tooLarge, detail: "response larger than \(maxBodyBytes / 1_048_576) MiB")))
+            return
+        }
+        guard code == CURLE_OK else {
+            transfer.completion(.failure(TransportFailure(kind: CurlTransport.kind(of: code), detail: detail)))
+            return
+        }
+        transfer.completion(.success(HTTPResponse(status: status, contentType: transfer.contentType, body: transfer.body)))
+    }
+
+    static func kind(of code: CURLcode) -> TransportFailure.Kind {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
+        case CURLE_COULDNT_CONNECT: return .unreachable
+        case CURLE_OPERATION_TIMEDOUT: return .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
+            return .tls
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING: return .reset
+        default: return .other
+        }
+    }
+}
+
+/// The state of one transfer, owned by the worker while libcurl runs it.
+final class Transfer {
+    let request: HTTPRequest
+    let url: String
+    let completion: @Sendable (Result<HTTPResponse, TransportFailure>) -> Void
+    var body = Data()
+    var contentType = ""
+    var maxBodyBytes = Int.max
+    var tooLarge = false
+    var headers: UnsafeMutablePointer<curl_slist>?
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    init(request: HTTPRequest, url: String, completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) {
+        self.request = request
+        self.url = url
+        self.completion = completion
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit { errorBuffer.deallocate() }
+
+    func cleanup() {
+        if let headers { curl_slist_free_all(headers) }
+        headers = nil
+    }
+
+    func errorText(code: CURLcode) -> String {
+        let specific = String(cString: errorBuffer)
+        return specific.isEmpty ? String(cString: curl_easy_strerror(code)) : specific
+    }
+}
+
+private let curlWriteBody: argotop_curl_write_fn = { data, size, count, owner in
+    guard let data, let owner else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(owner).takeUnretainedValue()
+    let length = size * count
+    if transfer.body.count + length > transfer.maxBodyBytes {
+        transfer.tooLarge = true
+        return 0
+    }
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { transfer.body.append($0, count: length) }
+    return length
+}
+
+private let curlWriteHeader: argotop_curl_write_fn = { data, size, count, owner in
+    guard let data, let owner else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(owner).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    if line.lowercased().hasPrefix("content-type:") {
+        transfer.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    } else if line.hasPrefix("HTTP/") {
+        transfer.contentType = ""
+    }
+    return length
+}

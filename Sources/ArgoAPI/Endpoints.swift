@@ -1,0 +1,54 @@
+/// Paths and query strings of the Argo Server API (see ARGO-API.md).
+public enum Endpoints {
+    /// What the workflow list asks for: everything a row shows, never `status.nodes`.
+    public static let listFields = [
+        "metadata.continue", "metadata.resourceVersion",
+        "items.metadata.uid", "items.metadata.name", "items.metadata.namespace",
+        "items.metadata.creationTimestamp", "items.metadata.labels",
+        "items.status.phase", "items.status.message", "items.status.startedAt", "items.status.finishedAt",
+        "items.status.estimatedDuration", "items.status.progress", "items.spec.suspend",
+    ].joined(separator: ",")
+
+    /// What opening a workflow leaves out: parts argotop never shows and that can be most of the bytes.
+    public static let getExclusions = [
+        "-status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields",
+    ].joined(separator: ",")
+
+    public static func listWorkflows(namespace: String, limit: Int, continueToken: String?) -> String {
+        var query = [("listOptions.limit", String(limit)), ("fields", listFields)]
+        if let token = continueToken, !token.isEmpty { query.append(("listOptions.continue", token)) }
+        return "/api/v1/workflows/\(escapePath(namespace))" + queryString(query)
+    }
+
+    public static func getWorkflow(namespace: String, name: String) -> String {
+        "/api/v1/workflows/\(escapePath(namespace))/\(escapePath(name))" + queryString([("fields", getExclusions)])
+    }
+
+    public static func queryString(_ items: [(String, String)]) -> String {
+        if items.isEmpty { return "" }
+        return "?" + items.map { escapeQuery($0.0) + "=" + escapeQuery($0.1) }.joined(separator: "&")
+    }
+
+    static func escapePath(_ text: String) -> String { percentEncode(text, keeping: "-._~") }
+    static func escapeQuery(_ text: String) -> String { percentEncode(text, keeping: "-._~,") }
+
+    static func percentEncode(_ text: String, keeping safe: String) -> String {
+        var out = ""
+        let safeBytes = Set(safe.utf8)
+        for byte in text.utf8 {
+            let isAlnum = (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+            if isAlnum || safeBytes.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

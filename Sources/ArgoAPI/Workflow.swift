@@ -1,0 +1,150 @@
+/// Kubernetes object metadata, as much of it as argotop reads.
+public struct ObjectMeta: Codable, Hashable, Sendable {
+    public var name: String
+    public var namespace: String?
+    public var uid: String?
+    public var creationTimestamp: Timestamp?
+    public var labels: [String: String]?
+    public var annotations: [String: String]?
+    public var ownerReferences: [OwnerReference]?
+
+    public init(name: String, namespace: String? = nil, creationTimestamp: Timestamp? = nil) {
+        self.name = name
+        self.namespace = namespace
+        self.creationTimestamp = creationTimestamp
+    }
+}
+
+public struct OwnerReference: Codable, Hashable, Sendable {
+    public var kind: String?
+    public var name: String?
+    public var uid: String?
+}
+
+public struct TemplateRef: Codable, Hashable, Sendable {
+    public var name: String?
+    public var template: String?
+}
+
+public struct Parameter: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: String?
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        // Values are strings in the API, but hand-written objects sometimes carry numbers.
+        if let text = try? c.decodeIfPresent(String.self, forKey: .value) {
+            value = text
+        } else if let number = try? c.decodeIfPresent(Double.self, forKey: .value) {
+            value = number == number.rounded() ? String(Int(number)) : String(number)
+        } else {
+            value = nil
+        }
+    }
+
+    public init(name: String, value: String?) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public struct Inputs: Codable, Hashable, Sendable {
+    public var parameters: [Parameter]?
+}
+
+public struct Outputs: Codable, Hashable, Sendable {
+    public var parameters: [Parameter]?
+    public var exitCode: String?
+    public var result: String?
+}
+
+public struct SynchronizationStatus: Codable, Hashable, Sendable {
+    public var waiting: String?
+}
+
+/// One entry of `status.nodes`.
+public struct NodeStatus: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var displayName: String?
+    public var type: String
+    public var templateName: String?
+    public var templateRef: TemplateRef?
+    public var phase: String?
+    public var boundaryID: String?
+    public var message: String?
+    public var startedAt: Timestamp?
+    public var finishedAt: Timestamp?
+    public var progress: String?
+    public var children: [String]?
+    public var outboundNodes: [String]?
+    public var hostNodeName: String?
+    public var inputs: Inputs?
+    public var outputs: Outputs?
+    public var synchronizationStatus: SynchronizationStatus?
+
+    public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {
+        self.id = id
+        self.name = name
+        self.displayName = displayName
+        self.type = type
+        self.phase = phase
+    }
+
+    /// The name `argo get` shows: the display name, or the full name when there is none.
+    public var shownName: String { displayName ?? name }
+}
+
+public struct WorkflowStatus: Codable, Hashable, Sendable {
+    public var phase: String?
+    public var message: String?
+    public var startedAt: Timestamp?
+    public var finishedAt: Timestamp?
+    public var estimatedDuration: Int?
+    public var progress: String?
+    public var nodes: [String: NodeStatus]?
+    public var compressedNodes: String?
+    public var offloadNodeStatusVersion: String?
+}
+
+public struct WorkflowSpec: Codable, Hashable, Sendable {
+    public var entrypoint: String?
+    public var suspend: Bool?
+}
+
+/// A Workflow object. In lists it arrives without `status.nodes` (argotop asks for them only when one is opened).
+public struct Workflow: Codable, Hashable, Sendable {
+    public var metadata: ObjectMeta
+    public var spec: WorkflowSpec?
+    public var status: WorkflowStatus?
+
+    public init(metadata: ObjectMeta, spec: WorkflowSpec? = nil, status: WorkflowStatus? = nil) {
+        self.metadata = metadata
+        self.spec = spec
+        self.status = status
+    }
+
+    public var name: String { metadata.name }
+    public var namespace: String { metadata.namespace ?? "" }
+    public var phase: String { status?.phase ?? "" }
+    public var nodes: [String: NodeStatus] { status?.nodes ?? [:] }
+}
+
+public struct ListMeta: Codable, Hashable, Sendable {
+    public var `continue`: String?
+    public var resourceVersion: String?
+}
+
+/// `GET /api/v1/workflows/{ns}`: `items` may be `null`.
+public struct WorkflowList: Codable, Hashable, Sendable {
+    public var metadata: ListMeta?
+    public var items: [Workflow]?
+}
+
+/// The body of an error answer: `{"code": N, "message": "…"}`.
+public struct ServerErrorBody: Codable, Hashable, Sendable {
+    public var code: Int?
+    public var message: String?
+    public var error: String?
+}

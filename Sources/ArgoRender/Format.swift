@@ -1,0 +1,69 @@
+import ArgoAPI
+
+/// Short human forms of times and counts, as the screens print them.
+public enum Format {
+    /// `42s`, `5m03s`, `2h05m`, `3d4h`.
+    public static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" + String(s % 60).leftPad(2) + "s" }
+        if s < 86400 { return "\(s / 3600)h" + String((s % 3600) / 60).leftPad(2) + "m" }
+        return "\(s / 86400)d\((s % 86400) / 3600)h"
+    }
+
+    /// `42s`, `5m`, `2h`, `3d`: how long ago.
+    public static func age(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+
+    /// Duration of something that started and maybe finished; running things count up to `now`.
+    public static func span(started: Timestamp?, finished: Timestamp?, now: Double) -> String {
+        guard let started else { return "" }
+        return duration((finished?.seconds ?? now) - started.seconds)
+    }
+
+    /// `1,250`.
+    public static func count(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+
+    func padded(to columns: Int) -> String {
+        let w = DisplayText.width(self)
+        return w >= columns ? self : self + String(repeating: " ", count: columns - w)
+    }
+}
+
+/// The icon and style of a phase (the icons of `argo get`; plain characters under `--ascii`).
+public struct PhaseLook: Equatable, Sendable {
+    public var icon: String
+    public var style: Style
+
+    public static func of(phase: String?, type: String? = nil, ascii: Bool) -> PhaseLook {
+        if type == "Suspend" && phase == "Running" { return PhaseLook(icon: ascii ? "|" : "ǁ", style: .running) }
+        switch phase ?? "" {
+        case "Succeeded": return PhaseLook(icon: ascii ? "+" : "✔", style: .ok)
+        case "Failed": return PhaseLook(icon: ascii ? "X" : "✖", style: .failed)
+        case "Error": return PhaseLook(icon: ascii ? "!" : "⚠", style: .failed)
+        case "Running": return PhaseLook(icon: ascii ? "*" : "●", style: .running)
+        case "Skipped": return PhaseLook(icon: ascii ? "o" : "○", style: .skipped)
+        case "Omitted": return PhaseLook(icon: "-", style: .skipped)
+        default: return PhaseLook(icon: ascii ? "." : "◷", style: .pending)
+        }
+    }
+}

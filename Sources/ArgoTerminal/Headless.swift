@@ -1,0 +1,45 @@
+import ArgoRender
+import ArgoViewModel
+import Foundation
+
+/// The real program with an in-memory screen: waits for idle, replays keys one by one (waiting for idle
+/// after each), and returns the final screen as text.
+public enum Headless {
+    public struct Outcome {
+        public var screen: String
+        public var state: String
+    }
+
+    public static func run(runtime: Runtime, keys: [Key], idleLimit: Double = 60) -> Outcome {
+        runtime.waitUntilIdle(limit: idleLimit)
+        for key in keys {
+            if runtime.model.quitting { break }
+            runtime.key(key)
+            runtime.waitUntilIdle(limit: idleLimit)
+        }
+        let canvas = Screens.render(runtime.model)
+        return Outcome(screen: canvas.lines.joined(separator: "\n"), state: stateJSON(runtime.model))
+    }
+
+    /// The state file: `{"view", "namespace", "workflow", "selected", "error", "requests", "bytesReceived"}`.
+    public static func stateJSON(_ model: AppModel) -> String {
+        var selected: Any = NSNull()
+        if let s = model.selection {
+            selected = [
+                "kind": s.kind.rawValue, "name": s.name, "id": s.id as Any? ?? NSNull(),
+                "phase": s.phase as Any? ?? NSNull(),
+            ] as [String: Any]
+        }
+        let object: [String: Any] = [
+            "view": model.view.rawValue,
+            "namespace": model.namespace,
+            "workflow": model.openWorkflowName as Any? ?? NSNull(),
+            "selected": selected,
+            "error": model.error as Any? ?? NSNull(),
+            "requests": model.requests,
+            "bytesReceived": model.bytesReceived,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

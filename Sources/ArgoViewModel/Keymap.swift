@@ -1,0 +1,100 @@
+/// A key as the fronts deliver it.
+public enum Key: Hashable, Sendable {
+    case char(Character)
+    case enter, esc, up, down, left, right, pageUp, pageDown, home, end, tab, backspace, space, ctrlC
+    case resize(cols: Int, rows: Int)
+
+    /// Parses a headless key word: `<Enter>`, `<C-c>`, … for named keys; any other word is typed.
+    public static func parseScript(_ script: String) throws -> [Key] {
+        var keys: [Key] = []
+        for word in script.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+            if word.hasPrefix("<") && word.hasSuffix(">") && word.count > 2 {
+                let name = word.dropFirst().dropLast().lowercased()
+                guard let key = named[name] else { throw KeyScriptError(word: String(word)) }
+                keys.append(key)
+            } else {
+                keys += word.map { Key.char($0) }
+            }
+        }
+        return keys
+    }
+
+    static let named: [String: Key] = [
+        "enter": .enter, "cr": .enter, "return": .enter, "esc": .esc, "escape": .esc, "up": .up, "down": .down,
+        "left": .left, "right": .right, "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown,
+        "pagedown": .pageDown, "home": .home, "end": .end, "tab": .tab, "bs": .backspace,
+        "backspace": .backspace, "space": .space, "c-c": .ctrlC, "lt": .char("<"), "gt": .char(">"),
+    ]
+
+    /// How the help screen and the bottom line name the key.
+    public var label: String {
+        switch self {
+        case .char(let c): return String(c)
+        case .enter: return "Enter"
+        case .esc: return "Esc"
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .home: return "Home"
+        case .end: return "End"
+        case .tab: return "Tab"
+        case .backspace: return "BS"
+        case .space: return "Space"
+        case .ctrlC: return "Ctrl-C"
+        case .resize: return "resize"
+        }
+    }
+}
+
+public struct KeyScriptError: Error, CustomStringConvertible {
+    public var word: String
+    public var description: String { "unknown key \(word) in --keys (named keys: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS> <Space> <C-c> …)" }
+}
+
+/// What a key asks for.
+public enum Action: String, Sendable, CaseIterable {
+    case up, down, pageUp, pageDown, top, bottom, open, back, help, quit
+}
+
+/// One line of the keymap: the single table that drives input, the bottom line and the help screen.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    /// Short name for the bottom line.
+    public var label: String
+    /// Sentence for the help screen.
+    public var help: String
+    public var inBar: Bool
+    /// Views where the binding applies; empty means everywhere.
+    public var views: Set<ViewKind>
+}
+
+public enum Keymap {
+    public static let bindings: [Binding] = [
+        Binding(keys: [.char("j"), .down], action: .down, label: "down", help: "move down", inBar: false, views: []),
+        Binding(keys: [.char("k"), .up], action: .up, label: "up", help: "move up", inBar: false, views: []),
+        Binding(keys: [.pageDown], action: .pageDown, label: "page", help: "page down", inBar: false, views: []),
+        Binding(keys: [.pageUp], action: .pageUp, label: "page up", help: "page up", inBar: false, views: []),
+        Binding(keys: [.char("g"), .home], action: .top, label: "top", help: "go to the top", inBar: false, views: []),
+        Binding(keys: [.char("G"), .end], action: .bottom, label: "bottom", help: "go to the bottom (loads every page of the list)", inBar: false, views: []),
+        Binding(keys: [.enter], action: .open, label: "open", help: "open the selected workflow", inBar: true, views: [.workflows]),
+        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .help]),
+        Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
+        Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
+    ]
+
+    public static func action(for key: Key, in view: ViewKind) -> Action? {
+        for binding in bindings where binding.views.isEmpty || binding.views.contains(view) {
+            if binding.keys.contains(key) { return binding.action }
+        }
+        return nil
+    }
+
+    /// The bindings shown in the bottom line of a view.
+    public static func bar(for view: ViewKind) -> [Binding] {
+        bindings.filter { $0.inBar && ($0.views.isEmpty || $0.views.contains(view)) }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgoAPI
+import ArgoDemo
+import ArgoTerminal
+import ArgoViewModel
+import Foundation
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("argotop: " + message + "\n").utf8))
+    exit(2)
+}
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error)")
+}
+if options.help {
+    print(Options.usage)
+    exit(0)
+}
+
+let liveClock = { Date().timeIntervalSince1970 }
+let clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : liveClock
+
+if options.demoServer {
+    let cluster = DemoCluster(now: clock(), ordinary: options.ordinaryWorkflows)
+    let server = DemoServer(cluster: cluster)
+    do { try server.start(port: options.port) } catch { fail("\(error)") }
+    print("argotop demo server: \(server.url) (namespace \(cluster.namespace), \(cluster.workflows.count) workflows); Ctrl-C stops it")
+    fflush(stdout)
+    while true { sleep(3600) }
+}
+
+var flags = options.connection
+var demoServer: DemoServer?
+if options.demo {
+    let cluster = DemoCluster(now: clock(), ordinary: options.ordinaryWorkflows)
+    let server = DemoServer(cluster: cluster)
+    do { try server.start(port: 0) } catch { fail("\(error)") }
+    demoServer = server
+    flags.server = server.url
+    if flags.namespace == nil && !flags.allNamespaces { flags.namespace = cluster.namespace }
+}
+
+let settings: ConnectionSettings
+do {
+    settings = try ConnectionSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
+} catch {
+    fail("\(error)")
+}
+
+let keys: [Key]
+do { keys = try Key.parseScript(options.keys) } catch { fail("\(error)") }
+
+let unicodeLocale: Bool = {
+    let env = ProcessInfo.processInfo.environment
+    let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+    return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+}()
+// The interactive front falls back to plain characters where the terminal cannot show Unicode.
+let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInfo.processInfo.environment["TERM"] == "dumb"))
+
+let serverLabel = demoServer != nil ? "demo cluster (loopback)" : settings.displayServer
+let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
+let client = ArgoClient(settings: settings)
+let runtime = Runtime(model: model, client: client)
+
+if options.headless {
+    runtime.perform(model.handle(.resize(cols: options.size.cols, rows: options.size.rows)))
+    runtime.perform(model.start(workflow: options.workflow))
+    let outcome = Headless.run(runtime: runtime, keys: keys)
+    print(outcome.screen)
+    if let path = options.stateFile {
+        do { try (outcome.state + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            fail("cannot write the state file \(path): \(error)")
+        }
+    }
+    runtime.shutdown()
+    demoServer?.stop()
+    exit(0)
+}
+
+guard isatty(0) == 1, isatty(1) == 1 else {
+    fail("the interactive UI needs a terminal; use --headless to print a screen instead")
+}
+runtime.perform(model.start(workflow: options.workflow))
+CursesFront(runtime: runtime, clock: clock).run()
+runtime.shutdown()
+demoServer?.stop()
+exit(0)
