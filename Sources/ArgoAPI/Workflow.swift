@@ -13,6 +13,43 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
         self.namespace = namespace
         self.creationTimestamp = creationTimestamp
     }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+        namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
+        uid = try c.decodeIfPresent(String.self, forKey: .uid)
+        creationTimestamp = try c.decodeIfPresent(Timestamp.self, forKey: .creationTimestamp)
+        // Hand-written objects carry unquoted numbers and booleans as label values; read them as text.
+        labels = try c.decodeIfPresent([String: LenientString].self, forKey: .labels)?.mapValues { $0.value }
+        annotations = try c.decodeIfPresent([String: LenientString].self, forKey: .annotations)?.mapValues { $0.value }
+        ownerReferences = try c.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences)
+    }
+}
+
+/// A string that also accepts a JSON number or boolean, as text.
+public struct LenientString: Codable, Hashable, Sendable {
+    public var value: String
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let text = try? c.decode(String.self) {
+            value = text
+        } else if let flag = try? c.decode(Bool.self) {
+            value = flag ? "true" : "false"
+        } else if let number = try? c.decode(Double.self) {
+            value = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        } else if c.decodeNil() {
+            value = ""
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected text")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
 }
 
 public struct OwnerReference: Codable, Hashable, Sendable {
