@@ -83,6 +83,9 @@ public final class AppModel {
     public private(set) var connection = ConnectionState.connecting
     /// The latest error or notice in words, shown above the bottom line.
     public private(set) var error: String?
+    /// What the error is about, so that a success elsewhere does not wipe it.
+    private var errorSource: ErrorSource?
+    enum ErrorSource { case list, workflow }
     public private(set) var notice: String?
     public private(set) var requests = 0
     public private(set) var bytesReceived = 0
@@ -214,7 +217,7 @@ public final class AppModel {
         switch event {
         case .retrying(let what, let failure, let attempt, let delay):
             connection = .retrying
-            error = "\(failure); retrying \(what) in \(formatSeconds(delay)) (attempt \(attempt + 1))"
+            setError("\(failure); retrying \(what) in \(formatSeconds(delay)) (attempt \(attempt + 1))", what == "the list" ? .list : .workflow)
             return []
         case .resumed:
             requests += 1
@@ -226,11 +229,11 @@ public final class AppModel {
             switch result {
             case .failure(let failure):
                 connection = .failed
-                error = "could not list workflows: \(failure)"
+                setError("could not list workflows: \(failure)", .list)
                 return []
             case .success(let page):
                 connection = .connected
-                error = nil
+                clearError(.list)
                 list.loadedOnce = true
                 let known = Set(list.items.map { $0.namespace + "/" + $0.name })
                 list.items += (page.items ?? []).filter { !known.contains($0.namespace + "/" + $0.name) }
@@ -243,7 +246,7 @@ public final class AppModel {
                     if let newest = list.items.first {
                         effects += openWorkflow(namespace: newest.namespace.isEmpty ? namespace : newest.namespace, name: newest.name)
                     } else {
-                        error = "no workflow to open: the namespace has none"
+                        setError("no workflow to open: the namespace has none", .workflow)
                     }
                 }
                 if list.wantsBottom {
@@ -262,16 +265,16 @@ public final class AppModel {
             case .failure(let failure):
                 if case .http(404, _, _) = failure {
                     connection = .connected
-                    error = "workflow \(ns)/\(name) not found: it may have been deleted"
+                    setError("workflow \(ns)/\(name) not found: it may have been deleted", .workflow)
                     open = nil
                     views = [.workflows]
                     return []
                 }
                 connection = failure.isRetryable ? .failed : .connected
-                error = "could not open \(name): \(failure)"
+                setError("could not open \(name): \(failure)", .workflow)
             case .success(let workflow):
                 connection = .connected
-                error = nil
+                clearError(.workflow)
                 state.workflow = workflow
                 state.rows = TreeBuilder.rows(
                     workflowName: workflow.name, nodes: workflow.nodes, glyphs: ascii ? .ascii : .unicode)
@@ -279,6 +282,18 @@ public final class AppModel {
             }
             open = state
             return []
+        }
+    }
+
+    func setError(_ text: String, _ source: ErrorSource) {
+        error = text
+        errorSource = source
+    }
+
+    func clearError(_ source: ErrorSource) {
+        if errorSource == source || errorSource == nil {
+            error = nil
+            errorSource = nil
         }
     }
 

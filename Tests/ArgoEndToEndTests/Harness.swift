@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// Runs the built `argotop` binary and other commands for end-to-end tests.
+enum Harness {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The argotop binary built beside the test bundle.
+    static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [beside, beside.deletingLastPathComponent(), repositoryRoot.appendingPathComponent(".build/debug")] {
+            let candidate = dir.appendingPathComponent("argotop").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/argotop").path
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a command to its end with posix_spawn and waitpid. Output goes to files, not pipes: a daemon
+    /// it starts (tmux) keeps inherited descriptors open long after the command itself has exited.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60) throws -> Output {
+        let base = NSTemporaryDirectory() + "argotop-run-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".out")
+            try? FileManager.default.removeItem(atPath: base + ".err")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw NSError(domain: "Harness", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable)"])
+        }
+        var status: Int32 = 0
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                XCTFail("\(executable) \(arguments) did not finish in \(timeout) s")
+                break
+            }
+            usleep(10_000)
+        }
+        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Output(
+            status: exitCode,
+            stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+    }
+
+    /// `argotop --demo --demo-clock frozen --headless …`: returns the screen and the parsed state file.
+    static func headless(size: String, keys: String, extra: [String] = []) throws -> (screen: String, state: [String: Any]) {
+        let stateFile = NSTemporaryDirectory() + "argotop-state-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: stateFile) }
+        let output = try run(binary, ["--demo", "--demo-clock", "frozen", "--headless", "--size", size, "--keys", keys, "--state-file", stateFile] + extra)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let data = try Data(contentsOf: URL(fileURLWithPath: stateFile))
+        let state = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        return (output.stdout, state)
+    }
+}

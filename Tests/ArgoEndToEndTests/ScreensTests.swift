@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+
+/// The captures in Screens/ are the product's screens: the program must draw exactly them (demo cluster,
+/// frozen clock). `RECORD_SCREENS=1 make test` (or `make screens`) re-records them, and fails while doing so.
+final class ScreensTests: XCTestCase {
+    struct Capture {
+        var file: String
+        var size: String
+        var keys: String
+        var extra: [String] = []
+    }
+
+    static let captures: [Capture] = {
+        var all: [Capture] = []
+        for size in ["120x40", "80x24"] {
+            all.append(Capture(file: "workflows-\(size).txt", size: size, keys: ""))
+            all.append(Capture(file: "workflow-tree-\(size).txt", size: size, keys: "", extra: ["argo/db-auditing-x7k2p"]))
+            all.append(Capture(file: "workflow-retries-\(size).txt", size: size, keys: "j j", extra: ["argo/integration-tests-r2d2x"]))
+            all.append(Capture(file: "help-\(size).txt", size: size, keys: "?"))
+        }
+        all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
+        return all
+    }()
+
+    func testScreensMatchTheirCaptures() throws {
+        let directory = Harness.repositoryRoot.appendingPathComponent("Screens")
+        let recording = ProcessInfo.processInfo.environment["RECORD_SCREENS"] == "1"
+        for capture in Self.captures {
+            let (screen, _) = try Harness.headless(size: capture.size, keys: capture.keys, extra: capture.extra)
+            let url = directory.appendingPathComponent(capture.file)
+            if recording {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try screen.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+                XCTFail("Screens/\(capture.file) is missing: run RECORD_SCREENS=1 make test")
+                continue
+            }
+            if screen != expected {
+                let got = screen.components(separatedBy: "\n")
+                let want = expected.components(separatedBy: "\n")
+                let firstDifference = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }
+                let where_ = firstDifference.map { "line \($0.offset + 1):\n  want: \($0.element.1)\n  got:  \($0.element.0)" } ?? "line count \(want.count) vs \(got.count)"
+                XCTFail("Screens/\(capture.file) differs at \(where_)")
+            }
+        }
+        if recording { XCTFail("recorded \(Self.captures.count) captures in Screens/; run again without RECORD_SCREENS") }
+    }
+}

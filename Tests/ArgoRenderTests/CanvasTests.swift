@@ -1,0 +1,57 @@
+import XCTest
+
+@testable import ArgoRender
+
+final class CanvasTests: XCTestCase {
+    func testEscapeSequencesBecomeVisiblePlaceholders() {
+        let hostile = "a\u{1B}[2Jb\u{1B}]0;pwned\u{07}c\u{9B}d\u{202E}e\r\nf\u{7F}"
+        let clean = DisplayText.sanitize(hostile)
+        XCTAssertEqual(clean, "a␛[2Jb␛]0;pwned␇c\u{FFFD}d\u{FFFD}e␍␤f␡")
+        for scalar in clean.unicodeScalars {
+            XCTAssertFalse(scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value))
+        }
+        var canvas = Canvas(cols: 40, rows: 1)
+        canvas.put(hostile, x: 0, y: 0)
+        XCTAssertFalse(canvas.text.unicodeScalars.contains { $0.value == 0x1B })
+        XCTAssertTrue(canvas.text.hasPrefix("a␛[2Jb"))
+    }
+
+    func testSafeTextIsUntouched() {
+        XCTAssertEqual(DisplayText.sanitize("audit(3:orders-db) ✔ 数据库"), "audit(3:orders-db) ✔ 数据库")
+    }
+
+    func testWideCharactersTakeTwoColumnsAndAreNeverSplit() {
+        XCTAssertEqual(DisplayText.width("数据"), 4)
+        XCTAssertEqual(DisplayText.width("e\u{301}"), 1)
+        XCTAssertEqual(DisplayText.width("🚀"), 2)
+        var canvas = Canvas(cols: 5, rows: 1)
+        let end = canvas.put("ab数据", x: 0, y: 0)
+        XCTAssertEqual(end, 5)
+        XCTAssertEqual(canvas.lines, ["ab数"], "the second wide glyph does not fit and is padded, not split")
+        XCTAssertEqual(canvas[3, 0], .continuation)
+    }
+
+    func testTruncateByColumns() {
+        XCTAssertEqual(DisplayText.truncate("workflow-name", to: 8), "workflo…")
+        XCTAssertEqual(DisplayText.truncate("数据数据", to: 5), "数据…")
+        XCTAssertEqual(DisplayText.truncate("short", to: 8), "short")
+    }
+
+    func testFormats() {
+        XCTAssertEqual(Format.duration(42), "42s")
+        XCTAssertEqual(Format.duration(303), "5m03s")
+        XCTAssertEqual(Format.duration(7500), "2h05m")
+        XCTAssertEqual(Format.duration(3 * 86400 + 4 * 3600), "3d4h")
+        XCTAssertEqual(Format.age(7200), "2h")
+        XCTAssertEqual(Format.count(1250), "1,250")
+    }
+
+    func testPhaseIcons() {
+        XCTAssertEqual(PhaseLook.of(phase: "Failed", ascii: false).icon, "✖")
+        XCTAssertEqual(PhaseLook.of(phase: "Succeeded", ascii: false).style, .ok)
+        XCTAssertEqual(PhaseLook.of(phase: "Running", type: "Suspend", ascii: false).icon, "ǁ")
+        for phase in ["Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted", ""] {
+            XCTAssertTrue(PhaseLook.of(phase: phase, ascii: true).icon.unicodeScalars.allSatisfy { $0.isASCII })
+        }
+    }
+}
