@@ -14,7 +14,7 @@ let package = Package(
         .target(name: "ArgoAPI", dependencies: ["CCurl"]),
         .target(name: "ArgoViewModel", dependencies: ["ArgoAPI"]),
         .target(name: "ArgoRender", dependencies: ["ArgoViewModel"]),
-        .target(name: "ArgoDemo"),
+        .target(name: "ArgoDemo", dependencies: ["ArgoAPI"]),
         .target(name: "ArgoTerminal", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "CNcurses"]),
         .executableTarget(
             name: "argotop",

@@ -1,3 +1,4 @@
+import ArgoAPI
 import Foundation
 
 /// Deterministic pseudo-random numbers (SplitMix64), so a seed always gives the same cluster.
@@ -33,14 +34,7 @@ func fnv32a(_ text: String) -> UInt32 {
     return hash
 }
 
-func rfc3339(_ seconds: Double) -> String {
-    var t = time_t(seconds)
-    var parts = tm()
-    gmtime_r(&t, &parts)
-    return String(
-        format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-}
+func rfc3339(_ seconds: Double) -> String { Timestamp(seconds: seconds).rfc3339 }
 
 /// Builds one Workflow object the way the controller writes it: node ids from the node name, pod names in
 /// the v2 format, boundaries, children, times.
@@ -182,15 +176,9 @@ final class WorkflowBuilder {
 
     func uuid(from text: String) -> String {
         let a = fnv32a(text), b = fnv32a(text + "#1"), c = fnv32a(text + "#2"), d = fnv32a(text + "#3")
-        let hex = [a, b, c, d].map { String($0, radix: 16).leftPadded(8) }.joined()
+        let hex = [a, b, c, d].map { String($0, radix: 16).leftPadded(to: 8) }.joined()
         let chars = Array(hex)
         return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-"
             + String(chars[16..<20]) + "-" + String(chars[20..<32])
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -6,8 +6,8 @@ public enum Format {
     public static func duration(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded(.down)))
         if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m" + String(s % 60).leftPad(2) + "s" }
-        if s < 86400 { return "\(s / 3600)h" + String((s % 3600) / 60).leftPad(2) + "m" }
+        if s < 3600 { return "\(s / 60)m" + String(s % 60).leftPadded(to: 2) + "s" }
+        if s < 86400 { return "\(s / 3600)h" + String((s % 3600) / 60).leftPadded(to: 2) + "m" }
         return "\(s / 86400)d\((s % 86400) / 3600)h"
     }
 
@@ -39,10 +39,6 @@ public enum Format {
 }
 
 extension String {
-    func leftPad(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-
     func padded(to columns: Int) -> String {
         let w = DisplayText.width(self)
         return w >= columns ? self : self + String(repeating: " ", count: columns - w)
