@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where and how to reach Argo Server, resolved the way the `argo` CLI resolves it.
 public struct ConnectionSettings: Equatable, Sendable {
     /// Scheme, host, port and base path, without a trailing slash: `https://argo.example.com:2746/argo`.
@@ -93,5 +95,3 @@ public struct UsageError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
-
-import Foundation

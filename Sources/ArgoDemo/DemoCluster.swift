@@ -18,7 +18,7 @@ public final class DemoCluster: @unchecked Sendable {
         self.namespace = namespace
         var random = SeededRandom(seed: seed)
         var built: [(Double, JSONValue)] = []
-        for builder in designed(random: &random) { built.append((builder.created, builder.build())) }
+        for builder in designed() { built.append((builder.created, builder.build())) }
         for i in 0..<ordinary { let b = ordinaryWorkflow(i, random: &random); built.append((b.created, b.build())) }
         built.sort { $0.0 > $1.0 }
         workflows = built.map { $0.1 }
@@ -35,7 +35,7 @@ public final class DemoCluster: @unchecked Sendable {
 
     // MARK: Designed workflows: each shows a journey.
 
-    private func designed(random: inout SeededRandom) -> [WorkflowBuilder] {
+    private func designed() -> [WorkflowBuilder] {
         [dbAuditing(), nightlyETL(), flakyTests(), reportWaiting(), releaseApproval()]
     }
 
@@ -52,14 +52,12 @@ public final class DemoCluster: @unchecked Sendable {
         let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "DAG", template: "audit-all", phase: "Failed", start: t0, end: wf.finishedAt, message: wf.message, progress: "17/19"))
         let list = wf.add(.init(name: "\(wf.name).list-databases", displayName: "list-databases", type: "Pod", template: "list-databases", phase: "Succeeded", boundary: root, start: t0, end: t0 + 21, exitCode: 0, outputs: [("databases", "[\"users-db\",\"billing-db\",\"search-db\",\"orders-db\",\"audit-db\"]")]), parent: root)
         let databases = ["users-db", "billing-db", "search-db", "orders-db", "audit-db"]
-        var fanOut: [String] = []
         for (i, db) in databases.enumerated() {
             let itemName = "\(wf.name).audit(\(i):\(db))"
             let start = t0 + 25 + Double(i)
             let fails = db == "orders-db"
             let end = start + (fails ? 9 * 60 + 12 : 6 * 60 + Double(i * 37))
             let dag = wf.add(.init(name: itemName, displayName: "audit(\(i):\(db))", type: "DAG", template: "audit-database", phase: fails ? "Failed" : "Succeeded", boundary: root, start: start, end: end, message: fails ? "child '\(wf.nodeID(itemName + ".check-grants"))' failed" : nil, inputs: [("database", db)]), parent: list)
-            fanOut.append(dag)
             let dump = wf.add(.init(name: "\(itemName).dump-schema", displayName: "dump-schema", type: "Pod", template: "dump-schema", phase: "Succeeded", boundary: dag, start: start + 2, end: start + 95, exitCode: 0, outputs: [("job_name", "dump-\(db)"), ("status", "ok")]), parent: dag)
             let grants = wf.add(.init(name: "\(itemName).check-grants", displayName: "check-grants", type: "Pod", template: "check-grants", phase: fails ? "Failed" : "Succeeded", boundary: dag, start: start + 97, end: fails ? end : start + 300, message: fails ? "Error (exit code 3): role 'reporting' has SUPERUSER on orders-db" : nil, exitCode: fails ? 3 : 0, outputs: [("job_name", "grants-\(db)"), ("status", fails ? "failed" : "ok"), ("failure_reason", fails ? "superuser-grant" : "")]), parent: dump)
             if fails {
@@ -68,8 +66,7 @@ public final class DemoCluster: @unchecked Sendable {
                 wf.add(.init(name: "\(itemName).write-report", displayName: "write-report", type: "Pod", template: "write-report", phase: "Succeeded", boundary: dag, start: start + 302, end: end, exitCode: 0, outputs: [("job_name", "report-\(db)"), ("status", "ok")]), parent: grants)
             }
         }
-        let summary = wf.add(.init(name: "\(wf.name).summarize", displayName: "summarize", type: "Skipped", template: "summarize", phase: "Omitted", boundary: root, message: "omitted: depends condition not met"))
-        _ = (fanOut, summary)
+        wf.add(.init(name: "\(wf.name).summarize", displayName: "summarize", type: "Skipped", template: "summarize", phase: "Omitted", boundary: root, message: "omitted: depends condition not met"))
         wf.add(.init(name: "\(wf.name).onExit", displayName: "\(wf.name).onExit", type: "Pod", template: "notify-slack", phase: "Succeeded", start: wf.finishedAt! - 6, end: wf.finishedAt! - 1, exitCode: 0))
         return wf
     }
@@ -85,12 +82,10 @@ public final class DemoCluster: @unchecked Sendable {
         let g0 = wf.add(.init(name: "\(wf.name)[0]", displayName: "[0]", type: "StepGroup", template: "etl", phase: "Succeeded", boundary: root, start: t0, end: t0 + 70), parent: root)
         let extract = wf.add(.init(name: "\(wf.name)[0].extract", displayName: "extract", type: "Pod", template: "extract", phase: "Succeeded", boundary: root, start: t0, end: t0 + 68, exitCode: 0, outputs: [("rows", "1843220")]), parent: g0)
         let g1 = wf.add(.init(name: "\(wf.name)[1]", displayName: "[1]", type: "StepGroup", template: "etl", phase: "Running", boundary: root, start: t0 + 70), parent: extract)
-        var last = g1
         for (i, table) in ["customers", "invoices", "events"].enumerated() {
             let running = table == "events"
-            last = wf.add(.init(name: "\(wf.name)[1].transform(\(i):\(table))", displayName: "transform(\(i):\(table))", type: "Pod", template: "transform", phase: running ? "Running" : "Succeeded", boundary: root, start: t0 + 71, end: running ? nil : t0 + 71 + Double(120 + i * 40), exitCode: running ? nil : 0), parent: g1)
+            wf.add(.init(name: "\(wf.name)[1].transform(\(i):\(table))", displayName: "transform(\(i):\(table))", type: "Pod", template: "transform", phase: running ? "Running" : "Succeeded", boundary: root, start: t0 + 71, end: running ? nil : t0 + 71 + Double(120 + i * 40), exitCode: running ? nil : 0), parent: g1)
         }
-        _ = last
         return wf
     }
 

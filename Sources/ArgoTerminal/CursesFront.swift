@@ -132,7 +132,6 @@ public final class CursesFront {
         case .selected: attrs |= argotop_attr_reverse()
         case .header, .title, .keyName, .failed, .error: attrs |= argotop_attr_bold()
         case .dim, .skipped: attrs |= argotop_attr_dim()
-        case .title where pairs.isEmpty: attrs |= argotop_attr_reverse()
         default: break
         }
         if style == .title && pairs.isEmpty { attrs |= argotop_attr_reverse() }

@@ -24,28 +24,30 @@ public final class Runtime {
             case .quit:
                 break
             case .fetchListPage(let token):
-                inFlight += 1
-                let queue = events
-                client.listWorkflows(namespace: model.namespace, limit: model.pageSize, continueToken: token) { event in
-                    queue.post(Runtime.translate(event, what: "the list") { .listPage(continueToken: token, $0, bytes: $1) })
-                }
+                client.listWorkflows(
+                    namespace: model.namespace, limit: model.pageSize, continueToken: token,
+                    handler: track("the list") { .listPage(continueToken: token, $0, bytes: $1) })
             case .fetchWorkflow(let namespace, let name):
-                inFlight += 1
-                let queue = events
-                client.getWorkflow(namespace: namespace, name: name) { event in
-                    queue.post(Runtime.translate(event, what: name) { .workflow(namespace: namespace, name: name, $0, bytes: $1) })
-                }
+                client.getWorkflow(
+                    namespace: namespace, name: name,
+                    handler: track(name) { .workflow(namespace: namespace, name: name, $0, bytes: $1) })
             }
         }
     }
 
-    static func translate<T>(
-        _ event: CallEvent<T>, what: String, done: (Result<T, APIError>, Int) -> ModelEvent
-    ) -> ModelEvent {
-        switch event {
-        case .retrying(let error, let attempt, let delay): return .retrying(what: what, error, attempt: attempt, delay: delay)
-        case .resumed: return .resumed
-        case .done(let result, let bytes): return done(result, bytes)
+    /// Counts a call as in flight and returns the handler that posts its events to the UI loop.
+    private func track<T>(
+        _ what: String, done: @escaping @Sendable (Result<T, APIError>, Int) -> ModelEvent
+    ) -> @Sendable (CallEvent<T>) -> Void {
+        inFlight += 1
+        let queue = events
+        return { event in
+            switch event {
+            case .retrying(let error, let attempt, let delay):
+                queue.post(.retrying(what: what, error, attempt: attempt, delay: delay))
+            case .resumed: queue.post(.resumed)
+            case .done(let result, let bytes): queue.post(done(result, bytes))
+            }
         }
     }
 
