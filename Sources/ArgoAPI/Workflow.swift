@@ -88,12 +88,58 @@ public struct Parameter: Codable, Hashable, Sendable {
 
 public struct Inputs: Codable, Hashable, Sendable {
     public var parameters: [Parameter]?
+    public var artifacts: [Artifact]?
 }
 
 public struct Outputs: Codable, Hashable, Sendable {
     public var parameters: [Parameter]?
+    public var artifacts: [Artifact]?
     public var exitCode: String?
     public var result: String?
+}
+
+/// An input or output artifact: its name and where the repository keeps it.
+public struct Artifact: Codable, Hashable, Sendable {
+    public var name: String
+    public var path: String?
+    /// The key, blob, URL or repository that locates the artifact, whichever its repository uses.
+    public var key: String?
+
+    enum CodingKeys: String, CodingKey { case name, path, s3, gcs, oss, azure, hdfs, http, artifactory, git, raw }
+    struct Location: Codable, Hashable { var key: String?; var blob: String?; var path: String?; var url: String?; var repo: String? }
+
+    public init(name: String, path: String? = nil, key: String? = nil) {
+        self.name = name
+        self.path = path
+        self.key = key
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = (try? c.decodeIfPresent(String.self, forKey: .name)) ?? ""
+        path = try? c.decodeIfPresent(String.self, forKey: .path)
+        key = nil
+        for repository in [CodingKeys.s3, .gcs, .oss, .azure, .hdfs, .http, .artifactory, .git] {
+            if let location = try? c.decodeIfPresent(Location.self, forKey: repository) {
+                key = location.key ?? location.blob ?? location.path ?? location.url ?? location.repo
+                if key != nil { break }
+            }
+        }
+        if key == nil, c.contains(.raw) { key = "(raw)" }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(path, forKey: .path)
+        if let key { try c.encode(Location(key: key), forKey: .s3) }
+    }
+}
+
+/// Flags the controller sets on a node: whether it runs a hook or is a retry attempt.
+public struct NodeFlag: Codable, Hashable, Sendable {
+    public var hooked: Bool?
+    public var retried: Bool?
 }
 
 public struct SynchronizationStatus: Codable, Hashable, Sendable {
@@ -120,6 +166,11 @@ public struct NodeStatus: Codable, Hashable, Sendable {
     public var inputs: Inputs?
     public var outputs: Outputs?
     public var synchronizationStatus: SynchronizationStatus?
+    public var estimatedDuration: Int?
+    /// CPU and memory seconds, by resource name.
+    public var resourcesDuration: [String: Int]?
+    public var nodeFlag: NodeFlag?
+    public var podIP: String?
 
     public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {
         self.id = id
@@ -143,6 +194,8 @@ public struct WorkflowStatus: Codable, Hashable, Sendable {
     public var nodes: [String: NodeStatus]?
     public var compressedNodes: String?
     public var offloadNodeStatusVersion: String?
+    /// The workflow's own outputs (its exported global parameters).
+    public var outputs: Outputs?
 }
 
 public struct WorkflowSpec: Codable, Hashable, Sendable {
