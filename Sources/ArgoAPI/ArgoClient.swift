@@ -37,22 +37,46 @@ public final class ArgoClient: @unchecked Sendable {
             attempt: 0, handler: handler)
     }
 
+    /// The last `tailLines` lines (all when nil) of one container of a pod of a workflow; not followed.
+    /// `eventStream` asks for server-sent events instead of one JSON message a line (both are read).
+    public func podLog(
+        namespace: String, name: String, podName: String, container: String = "main", tailLines: Int?,
+        timestamps: Bool = false, eventStream: Bool = false,
+        handler: @escaping @Sendable (CallEvent<PodLog>) -> Void
+    ) {
+        let path = Endpoints.podLog(
+            namespace: namespace, name: name, podName: podName, container: container, tailLines: tailLines,
+            timestamps: timestamps)
+        let request = HTTPRequest(path: path, accept: eventStream ? "text/event-stream" : "application/json")
+        fetch(request, namespace: namespace, attempt: 0, decode: { PodLog.decode($0, namespace: namespace) }, handler: handler)
+    }
+
     private func read<T: Decodable & Sendable>(
         _ path: String, namespace: String, as type: T.Type, attempt: Int,
         handler: @escaping @Sendable (CallEvent<T>) -> Void
     ) {
+        fetch(HTTPRequest(path: path), namespace: namespace, attempt: attempt,
+            decode: { ArgoClient.decodeJSON($0, as: type) }, handler: handler)
+    }
+
+    /// Sends a request, reads the answer with `decode`, and retries with backoff while the error allows.
+    private func fetch<T: Sendable>(
+        _ request: HTTPRequest, namespace: String, attempt: Int,
+        decode: @escaping @Sendable (HTTPResponse) -> Result<T, APIError>,
+        handler: @escaping @Sendable (CallEvent<T>) -> Void
+    ) {
         let server = settings.displayServer
         let delays = retryDelays
-        transport.send(HTTPRequest(path: path)) { [weak self] result in
+        transport.send(request) { [weak self] result in
             guard let self else { return }
             self.decodeQueue.async {
-                let (outcome, bytes) = ArgoClient.interpret(result, as: type, server: server, namespace: namespace)
+                let (outcome, bytes) = ArgoClient.interpret(result, server: server, namespace: namespace, decode: decode)
                 if case .failure(let error) = outcome, error.isRetryable, attempt < delays.count {
                     let delay = delays[attempt]
                     handler(.retrying(error, attempt: attempt + 1, delay: delay))
                     DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
                         handler(.resumed)
-                        self.read(path, namespace: namespace, as: type, attempt: attempt + 1, handler: handler)
+                        self.fetch(request, namespace: namespace, attempt: attempt + 1, decode: decode, handler: handler)
                     }
                     return
                 }
@@ -61,20 +85,26 @@ public final class ArgoClient: @unchecked Sendable {
         }
     }
 
-    /// Turns a raw exchange into a value or an error in words.
+    /// Turns a raw exchange into a value or an error in words, reading a JSON document as `type`.
     public static func interpret<T: Decodable>(
         _ result: Result<HTTPResponse, TransportFailure>, as type: T.Type, server: String, namespace: String
+    ) -> (Result<T, APIError>, Int) {
+        interpret(result, server: server, namespace: namespace) { decodeJSON($0, as: type) }
+    }
+
+    /// Turns a raw exchange into a value or an error in words: transport failures and refusals (with
+    /// Argo's `{"code","message"}`, plain text, or HTML from a proxy) here, a successful answer by `decode`.
+    public static func interpret<T>(
+        _ result: Result<HTTPResponse, TransportFailure>, server: String, namespace: String,
+        decode: (HTTPResponse) -> Result<T, APIError>
     ) -> (Result<T, APIError>, Int) {
         switch result {
         case .failure(let failure):
             return (.failure(.transport(kind: failure.kind, detail: failure.detail, server: server)), 0)
         case .success(let response):
             let bytes = response.body.count
-            let looksJSON = response.body.first(where: { !($0 == 32 || $0 == 10 || $0 == 13 || $0 == 9) }).map {
-                $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
-            } ?? false
             guard (200..<300).contains(response.status) else {
-                if looksJSON, let body = try? JSONDecoder().decode(ServerErrorBody.self, from: response.body) {
+                if looksJSON(response.body), let body = try? JSONDecoder().decode(ServerErrorBody.self, from: response.body) {
                     return (.failure(.http(status: response.status, message: body.message ?? body.error ?? "", namespace: namespace)), bytes)
                 }
                 if response.body.isEmpty || response.contentType.contains("text/plain") {
@@ -84,15 +114,26 @@ public final class ArgoClient: @unchecked Sendable {
                 }
                 return (.failure(.notJSON(status: response.status, contentType: response.contentType)), bytes)
             }
-            guard looksJSON else {
-                return (.failure(.notJSON(status: response.status, contentType: response.contentType)), bytes)
-            }
-            do {
-                return (.success(try JSONDecoder().decode(T.self, from: response.body)), bytes)
-            } catch {
-                return (.failure(.malformed(detail: describe(error))), bytes)
-            }
+            return (decode(response), bytes)
         }
+    }
+
+    /// Reads a successful answer as one JSON document.
+    public static func decodeJSON<T: Decodable>(_ response: HTTPResponse, as type: T.Type) -> Result<T, APIError> {
+        guard looksJSON(response.body) else {
+            return .failure(.notJSON(status: response.status, contentType: response.contentType))
+        }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: response.body))
+        } catch {
+            return .failure(.malformed(detail: describe(error)))
+        }
+    }
+
+    static func looksJSON(_ body: Data) -> Bool {
+        body.first(where: { !($0 == 32 || $0 == 10 || $0 == 13 || $0 == 9) }).map {
+            $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
+        } ?? false
     }
 
     static func describe(_ error: Error) -> String {

@@ -24,6 +24,17 @@ public enum Endpoints {
         "/api/v1/workflows/\(escapePath(namespace))/\(escapePath(name))" + queryString([("fields", getExclusions)])
     }
 
+    /// The log of one container of a pod of a workflow (not followed: the server answers and ends).
+    public static func podLog(
+        namespace: String, name: String, podName: String, container: String = "main", tailLines: Int? = nil,
+        timestamps: Bool = false
+    ) -> String {
+        var query = [("podName", podName), ("logOptions.container", container)]
+        if let tailLines { query.append(("logOptions.tailLines", String(max(0, tailLines)))) }
+        query.append(("logOptions.timestamps", timestamps ? "true" : "false"))
+        return "/api/v1/workflows/\(escapePath(namespace))/\(escapePath(name))/log" + queryString(query)
+    }
+
     public static func queryString(_ items: [(String, String)]) -> String {
         if items.isEmpty { return "" }
         return "?" + items.map { escapeQuery($0.0) + "=" + escapeQuery($0.1) }.joined(separator: "&")

@@ -1,3 +1,4 @@
+import ArgoAPI
 import Foundation
 
 /// The simulated cluster the demo server serves: generated in code, the same for the same seed and clock.
@@ -36,7 +37,18 @@ public final class DemoCluster: @unchecked Sendable {
     // MARK: Designed workflows: each shows a journey.
 
     private func designed() -> [WorkflowBuilder] {
-        [dbAuditing(), nightlyETL(), flakyTests(), reportWaiting(), releaseApproval()]
+        [dbAuditing(), nightlyETL(), flakyTests(), reportWaiting(), releaseApproval(), dbFleetAudit()]
+    }
+
+    /// The items of `db-fleet-audit-9h3kq` that fail (at different steps), and the one that ends in Error.
+    public static let fleetAuditFailing: Set<Int> = [17, 42, 58, 91, 123, 150, 177, 203, 219, 246, 271, 288]
+    public static let fleetAuditErroring: Set<Int> = [134]
+
+    /// A large failed DAG: 300 nested DAGs of four Pod steps each (1,503 nodes), a dozen failed here and there.
+    private func dbFleetAudit() -> WorkflowBuilder {
+        DemoCluster.loopingDAGBuilder(
+            name: "db-fleet-audit-9h3kq", namespace: namespace, items: 300, failing: DemoCluster.fleetAuditFailing,
+            erroring: DemoCluster.fleetAuditErroring, now: now)
     }
 
     /// A failed DAG with a fan-out of nested DAGs, one of which failed, and an exit handler.

@@ -120,7 +120,7 @@ public final class DemoServer: @unchecked Sendable {
             lock.lock()
             log.append("\(parts[0]) \(parts[1])")
             lock.unlock()
-            let response = respond(method: String(parts[0]), target: String(parts[1]))
+            let response = respond(method: String(parts[0]), target: String(parts[1]), headers: headers)
             let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
             var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
             out += response.body
@@ -152,7 +152,8 @@ public final class DemoServer: @unchecked Sendable {
         var body: [UInt8]
     }
 
-    func respond(method: String, target: String) -> Response {
+    /// - Parameter headers: the request's headers, names in lower case.
+    func respond(method: String, target: String, headers: [String: String] = [:]) -> Response {
         let (path, query) = DemoServer.split(target)
         guard method == "GET" else { return error(405, code: 12, "method \(method) is not supported by the demo server") }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -176,10 +177,45 @@ public final class DemoServer: @unchecked Sendable {
                 else { return error(404, code: 5, "workflows.argoproj.io \"\(rest[2])\" not found") }
                 return json(FieldCleaner(query["fields"] ?? "").clean(wf))
             }
+            if rest.count == 4, rest[3] == "log" {
+                let eventStream = (headers["accept"] ?? "").contains("text/event-stream")
+                return podLog(namespace: rest[1], workflow: rest[2], query: query, eventStream: eventStream)
+            }
             return error(404, code: 5, "no such path: \(path)")
         default:
             return error(404, code: 5, "no such path: \(path)")
         }
+    }
+
+    /// `…/{name}/log?podName=…&logOptions.container=…&logOptions.tailLines=…&logOptions.timestamps=…`: the lines
+    /// as `{"result":{"content":…,"podName":…}}`, one a line, or as server-sent events. Never followed: the
+    /// answer ends after the last line.
+    func podLog(namespace: String, workflow name: String, query: [String: String], eventStream: Bool) -> Response {
+        let podName = query["podName"] ?? ""
+        let container = (query["logOptions.container"] ?? "").isEmpty ? "main" : query["logOptions.container"]!
+        if podName.isEmpty { return error(400, code: 3, "the demo server needs podName to give a log") }
+        var lines: [DemoLogLine]
+        switch cluster.podLog(namespace: namespace, workflow: name, podName: podName, container: container) {
+        case .noWorkflow: return error(404, code: 5, "workflows.argoproj.io \"\(name)\" not found")
+        case .noPod: return error(404, code: 5, "pods \"\(podName)\" not found")
+        case .lines(let all): lines = all
+        }
+        if let text = query["logOptions.tailLines"], !text.isEmpty {
+            guard let tail = Int(text), tail >= 0 else { return error(400, code: 3, "invalid logOptions.tailLines \(text)") }
+            lines = Array(lines.suffix(tail))
+        }
+        let timestamps = query["logOptions.timestamps"] == "true"
+        var body: [UInt8] = []
+        for line in lines {
+            let content = timestamps ? DemoCluster.logTimestamp(line.time) + " " + line.text : line.text
+            let message = JSONValue.object([("result", .object([("content", .string(content)), ("podName", .string(podName))]))])
+            if eventStream {
+                body += Array("data: ".utf8) + message.serialized() + [10, 10]
+            } else {
+                body += message.serialized() + [10]
+            }
+        }
+        return Response(status: 200, contentType: eventStream ? "text/event-stream" : "application/json", body: body)
     }
 
     func list(namespace: String, query: [String: String]) -> Response {

@@ -24,16 +24,6 @@ struct SeededRandom {
     }
 }
 
-/// FNV-1a, 32 bits: Argo derives node ids and pod names from it.
-func fnv32a(_ text: String) -> UInt32 {
-    var hash: UInt32 = 2_166_136_261
-    for byte in text.utf8 {
-        hash ^= UInt32(byte)
-        hash = hash &* 16_777_619
-    }
-    return hash
-}
-
 func rfc3339(_ seconds: Double) -> String { Timestamp(seconds: seconds).rfc3339 }
 
 /// Builds one Workflow object the way the controller writes it: node ids from the node name, pod names in
@@ -49,6 +39,7 @@ final class WorkflowBuilder {
     var finishedAt: Double?
     var entrypoint = "main"
     var semaphore: String?
+    var podNameFormat = "v2"
     private(set) var nodes: [(String, JSONValue)] = []
     private var index: [String: Int] = [:]
     private var childLists: [String: [String]] = [:]
@@ -126,9 +117,14 @@ final class WorkflowBuilder {
         nodes[i].1 = .object(fields)
     }
 
-    /// The v2 pod name of a Pod node: `<wf>-<template>-<fnv32a(node name)>`.
-    func podName(nodeName: String, template: String) -> String {
-        nodeName == name ? name : "\(name)-\(template)-\(fnv32a(nodeName))"
+    /// The pod name of a Pod node of a built workflow (nil for other nodes), by the workflow's annotation.
+    static func podName(workflow: JSONValue, node: JSONValue) -> String? {
+        guard node["type"]?.stringValue == "Pod", let workflowName = workflow["metadata"]?["name"]?.stringValue,
+            let nodeName = node["name"]?.stringValue, let id = node["id"]?.stringValue
+        else { return nil }
+        let template = node["templateRef"]?["template"]?.stringValue ?? node["templateName"]?.stringValue
+        let format = workflow["metadata"]?["annotations"]?[PodName.formatAnnotation]?.stringValue
+        return PodName.generate(workflowName: workflowName, nodeName: nodeName, templateName: template, nodeID: id, format: format)
     }
 
     func build() -> JSONValue {
@@ -154,7 +150,7 @@ final class WorkflowBuilder {
             allLabels.append(("workflows.argoproj.io/completed", "true"))
         }
         metadata.append(("labels", .object(allLabels.map { ($0.0, .string($0.1)) })))
-        metadata.append(("annotations", .object([("workflows.argoproj.io/pod-name-format", .string("v2"))])))
+        metadata.append(("annotations", .object([(PodName.formatAnnotation, .string(podNameFormat))])))
         metadata.append(("managedFields", .array([.object([("manager", .string("workflow-controller")), ("operation", .string("Update"))])])))
 
         var spec: [(String, JSONValue)] = [("entrypoint", .string(entrypoint)), ("arguments", .object([]))]
