@@ -20,7 +20,7 @@ let package = Package(
             name: "argotop",
             dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo"]),
         .testTarget(name: "ArgoAPITests", dependencies: ["ArgoAPI", "ArgoDemo"]),
-        .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel"]),
+        .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoDemo"]),
         .testTarget(name: "ArgoRenderTests", dependencies: ["ArgoViewModel", "ArgoRender"]),
         .testTarget(
             name: "ArgoEndToEndTests",

@@ -12,7 +12,10 @@ public enum Screens {
         topLine(model, into: &canvas)
         switch model.view {
         case .workflows: workflowList(model, into: &canvas)
-        case .workflow: workflowTree(model, into: &canvas)
+        case .workflow:
+            workflowTree(model, into: &canvas)
+            failurePane(model, into: &canvas)
+        case .node: nodeDetails(model, into: &canvas)
         case .help: help(model, into: &canvas)
         }
         statusLine(model, into: &canvas)
@@ -36,12 +39,21 @@ public enum Screens {
         }
         x = canvas.put(state, x: x, y: 0, style: .title)
         if model.insecure {
-            canvas.put("  TLS NOT VERIFIED", x: x, y: 0, style: .warning)
+            x = canvas.put("  TLS NOT VERIFIED", x: x, y: 0, style: .warning)
+        }
+        if (model.view == .workflow || model.view == .node) && model.failedCount > 0 {
+            canvas.put("  " + (model.ascii ? "X " : "✖ ") + Format.count(model.failedCount) + " failed", x: x, y: 0, style: .failed)
         }
     }
 
     static func statusLine(_ model: AppModel, into canvas: inout Canvas) {
         let y = model.rows - 2
+        if let prompt = model.prompt {
+            let x = canvas.put(" /" + prompt, x: 0, y: y, style: .normal)
+            canvas.put(model.ascii ? "_" : "▏", x: x, y: y, style: .keyName)
+            canvas.put("   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
+            return
+        }
         if let error = model.error {
             canvas.put(" " + error, x: 0, y: y, style: .error)
             return
@@ -63,8 +75,14 @@ public enum Screens {
         case .workflow:
             if let open = model.open, !open.loading {
                 let nodes = open.workflow?.nodes.count ?? 0
-                canvas.put(" \(Format.count(nodes)) nodes, \(Format.count(open.rows.filter { $0.nodeID != nil }.count)) shown", x: 0, y: y, style: .dim)
+                var text = " \(Format.count(nodes)) nodes, \(Format.count(open.rows.count { $0.item != .blank })) rows shown"
+                if model.failedCount > 0 {
+                    text += "  ·  f/F: next/previous of \(Format.count(model.failedCount)) failed step" + (model.failedCount == 1 ? "" : "s")
+                }
+                canvas.put(text, x: 0, y: y, style: .dim)
             }
+        case .node:
+            canvas.put(" Space: fold a JSON value   Esc: back to the tree", x: 0, y: y, style: .dim)
         case .help:
             break
         }
@@ -143,86 +161,288 @@ public enum Screens {
 
     static func workflowTree(_ model: AppModel, into canvas: inout Canvas) {
         guard let open = model.open else { return }
-        guard let wf = open.workflow else {
+        guard let wf = open.workflow, let tree = open.tree else {
             canvas.put(" " + open.namespace + "/" + open.name, x: 0, y: 1, style: .header)
             canvas.put(open.loading ? "  loading workflow…" : "  the workflow could not be loaded", x: 0, y: 3, style: .dim)
             return
         }
+        workflowHeader(model, wf, into: &canvas)
+        let top = 1 + model.headerLines
+        if open.rows.isEmpty {
+            let why = wf.status?.offloadNodeStatusVersion != nil
+                ? "  the node status is offloaded to the server's database and did not come back"
+                : "  this workflow has no nodes yet"
+            canvas.put(why, x: 0, y: top + 1, style: .dim)
+            return
+        }
+        let end = min(open.rows.count, open.cursor.top + model.treeHeight)
+        let visible = open.cursor.top < end ? open.rows[open.cursor.top..<end].compactMap { $0.nodeID.flatMap { tree.nodes[$0] } } : []
+        let layout = TreeLayout(model: model, open: open, visible: visible)
+        canvas.put("STEP", x: 1, y: top, style: .header)
+        if layout.templateWidth > 0 { canvas.put("TEMPLATE", x: layout.templateX, y: top, style: .header) }
+        if layout.podWidth > 0 { canvas.put("PODNAME", x: layout.podX, y: top, style: .header) }
+        canvas.put("DURATION", x: layout.durationX, y: top, style: .header)
+        var ox = layout.outputsX
+        for (name, width) in layout.outputColumns {
+            canvas.put(name, x: ox, y: top, style: .header, limit: ox + width)
+            ox += width + 2
+        }
+        if layout.messageX < model.cols - 7 { canvas.put("MESSAGE", x: layout.messageX, y: top, style: .header) }
+        if open.showOutputs && layout.outputColumns.isEmpty {
+            canvas.put("(no outputs on screen)", x: layout.outputsX, y: top, style: .dim)
+        }
+        guard open.cursor.top < end else { return }
+        for index in open.cursor.top..<end {
+            let y = top + 1 + index - open.cursor.top
+            let row = open.rows[index]
+            switch row.item {
+            case .blank:
+                continue
+            case .node(let id):
+                guard let node = tree.nodes[id] else { continue }
+                drawNodeRow(node, row: row, workflow: wf, layout: layout, y: y, model: model, into: &canvas)
+            case .group(let g):
+                drawGroupRow(tree.groups[g], row: row, layout: layout, y: y, model: model, into: &canvas)
+            }
+            if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        }
+    }
+
+    /// Where the tree's columns go at this width: the step and its duration always; template, pod name,
+    /// output parameters (one column each, `o`) and message as the width allows.
+    struct TreeLayout {
+        var stepWidth, templateX, templateWidth, podX, podWidth, durationX, outputsX, messageX: Int
+        /// The output parameters shown as columns, with their widths.
+        var outputColumns: [(name: String, width: Int)] = []
+
+        init(model: AppModel, open: OpenWorkflowState, visible: [NodeStatus]) {
+            let cols = model.cols
+            stepWidth = min(open.stepWidth, max(24, cols / 2))
+            templateX = stepWidth + 2
+            // The outputs take the template's place when the width is short.
+            let showTemplate = cols >= 100 && !(open.showOutputs && cols < 160)
+            templateWidth = showTemplate ? min(open.templateWidth, max(10, cols / 5)) : 0
+            podX = templateX + (templateWidth > 0 ? templateWidth + 2 : 0)
+            podWidth = cols >= 160 ? 44 : 0
+            durationX = podX + (podWidth > 0 ? podWidth + 2 : 0)
+            outputsX = durationX + 9
+            messageX = outputsX
+            guard open.showOutputs else { return }
+            // One column a parameter name, in the order the visible steps list them; each as wide as its
+            // widest visible value (at most 24), as many as fit.
+            var order: [String] = []
+            var widths: [String: Int] = [:]
+            for node in visible {
+                for parameter in node.outputs?.parameters ?? [] {
+                    if widths[parameter.name] == nil { order.append(parameter.name) }
+                    let value = min(24, DisplayText.width(NodeDetails.oneLine(parameter.value ?? "")))
+                    widths[parameter.name] = max(widths[parameter.name] ?? DisplayText.width(parameter.name), value)
+                }
+            }
+            var x = outputsX
+            for name in order {
+                let width = min(24, widths[name] ?? 0)
+                guard x + width <= cols else { break }
+                outputColumns.append((name, width))
+                x += width + 2
+            }
+            messageX = x
+        }
+    }
+
+    static func drawStepCell(
+        prefix: String, icon: PhaseLook, name: String, row: TreeRow, layout: TreeLayout, y: Int, into canvas: inout Canvas
+    ) {
+        let limit = layout.stepWidth + 1
+        var x = canvas.put(prefix, x: 0, y: y, style: .dim, limit: limit)
+        x = canvas.put(icon.icon, x: x, y: y, style: icon.style, limit: limit)
+        x = canvas.put(" " + name, x: x, y: y, limit: limit)
+        if row.folded { x = canvas.put(" [+" + String(row.hiddenRows) + "]", x: x, y: y, style: .dim, limit: limit) }
+        let wanted = DisplayText.width(prefix) + 2 + DisplayText.width(name) + (row.folded ? 4 + String(row.hiddenRows).count : 0)
+        if wanted > limit { canvas.put("…", x: layout.stepWidth, y: y) }
+    }
+
+    static func drawNodeRow(
+        _ node: NodeStatus, row: TreeRow, workflow: Workflow, layout: TreeLayout, y: Int, model: AppModel,
+        into canvas: inout Canvas
+    ) {
+        let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
+        drawStepCell(prefix: row.prefix, icon: look, name: node.shownName, row: row, layout: layout, y: y, into: &canvas)
+        if layout.templateWidth > 0 {
+            canvas.put(DisplayText.truncate(AppModel.templateLabel(node), to: layout.templateWidth), x: layout.templateX, y: y)
+        }
+        if layout.podWidth > 0, let pod = workflow.podName(of: node) {
+            canvas.put(DisplayText.truncate(pod, to: layout.podWidth), x: layout.podX, y: y, style: .dim)
+        }
+        let showsDuration = node.type == "Pod" || node.type == "HTTP" || node.type == "Plugin" || node.type == "Container"
+        if showsDuration {
+            canvas.put(Format.span(started: node.startedAt, finished: node.finishedAt, now: model.now), x: layout.durationX, y: y)
+        }
+        var ox = layout.outputsX
+        for (name, width) in layout.outputColumns {
+            if let value = node.outputs?.parameters?.first(where: { $0.name == name })?.value {
+                let style: Style = ["failed", "error", "false"].contains(value.lowercased()) ? .failed : .normal
+                canvas.put(DisplayText.truncate(NodeDetails.oneLine(value), to: width), x: ox, y: y, style: style)
+            }
+            ox += width + 2
+        }
+        canvas.put(DisplayText.truncate(DisplayText.sanitize(node.message ?? ""), to: model.cols - layout.messageX),
+            x: layout.messageX, y: y, style: look.style == .failed ? .failed : .normal)
+    }
+
+    static func drawGroupRow(
+        _ group: FanOut, row: TreeRow, layout: TreeLayout, y: Int, model: AppModel, into canvas: inout Canvas
+    ) {
+        let look = PhaseLook.of(phase: group.phase, ascii: model.ascii)
+        drawStepCell(prefix: row.prefix, icon: look, name: group.name, row: row, layout: layout, y: y, into: &canvas)
+        if layout.templateWidth > 0 {
+            canvas.put(DisplayText.truncate(group.template, to: layout.templateWidth), x: layout.templateX, y: y)
+        }
+        var x = canvas.put(Format.count(group.members.count) + " items", x: layout.durationX, y: y, style: .header)
+        for (phase, count) in group.counts {
+            let phaseLook = PhaseLook.of(phase: phase, ascii: model.ascii)
+            x = canvas.put("  " + Format.count(count) + " ", x: x, y: y)
+            x = canvas.put(phaseLook.icon, x: x, y: y, style: phaseLook.style)
+        }
+    }
+
+    /// The workflow's name, phase and times; its message; where it came from and what it returned.
+    static func workflowHeader(_ model: AppModel, _ wf: Workflow, into canvas: inout Canvas) {
         let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
         var x = canvas.put(" " + wf.name, x: 0, y: 1, style: .header)
         x = canvas.put("  " + look.icon + " " + (wf.phase.isEmpty ? "Unknown" : wf.phase), x: x, y: 1, style: look.style)
         var facts: [String] = []
         if let created = wf.metadata.creationTimestamp { facts.append("created " + Format.age(model.now - created.seconds) + " ago") }
         let span = Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now)
-        if !span.isEmpty { facts.append("duration " + span) }
+        if !span.isEmpty { facts.append("duration " + span + (wf.status?.finishedAt == nil && wf.phase == "Running" ? " (running)" : "")) }
         if let progress = wf.status?.progress { facts.append("progress " + progress) }
         canvas.put("  " + facts.joined(separator: "  "), x: x, y: 1, style: .dim)
         if let message = wf.status?.message, !message.isEmpty {
             canvas.put(" " + message, x: 0, y: 2, style: look.style == .failed ? .failed : .normal)
         }
-
-        let nodes = wf.nodes
-        if open.rows.isEmpty {
-            let why = wf.status?.offloadNodeStatusVersion != nil
-                ? "  the node status is offloaded to the server's database and did not come back"
-                : "  this workflow has no nodes yet"
-            canvas.put(why, x: 0, y: 4, style: .dim)
-            return
-        }
-        // Column widths fit every row of the tree, so they do not jump while scrolling.
-        var stepWidth = 4
-        var templateWidth = 8
-        for row in open.rows {
-            guard let id = row.nodeID, let node = nodes[id] else { continue }
-            stepWidth = max(stepWidth, DisplayText.width(row.prefix) + 2 + DisplayText.width(node.shownName))
-            templateWidth = max(templateWidth, DisplayText.width(templateLabel(node)))
-        }
-        stepWidth = min(stepWidth, max(24, model.cols / 2))
-        templateWidth = min(templateWidth, max(10, model.cols / 5))
-        let durationX = stepWidth + 2 + templateWidth + 2
-        let messageX = durationX + 9
-        canvas.put("STEP", x: 1, y: 3, style: .header)
-        canvas.put("TEMPLATE", x: stepWidth + 2, y: 3, style: .header)
-        canvas.put("DURATION", x: durationX, y: 3, style: .header)
-        canvas.put("MESSAGE", x: messageX, y: 3, style: .header)
-
-        let height = model.treeHeight
-        let end = min(open.rows.count, open.cursor.top + height)
-        guard open.cursor.top < end else { return }
-        for index in open.cursor.top..<end {
-            let y = 4 + index - open.cursor.top
-            let row = open.rows[index]
-            guard let id = row.nodeID, let node = nodes[id] else { continue }
-            let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
-            var cx = canvas.put(row.prefix, x: 0, y: y, style: .dim, limit: stepWidth + 1)
-            cx = canvas.put(look.icon, x: cx, y: y, style: look.style, limit: stepWidth + 1)
-            canvas.put(" " + node.shownName, x: cx, y: y, limit: stepWidth + 1)
-            if DisplayText.width(row.prefix) + 2 + DisplayText.width(node.shownName) > stepWidth + 1 {
-                canvas.put("…", x: stepWidth, y: y)
+        if model.headerLines > 2 {
+            var fx = 1
+            for (key, value) in model.workflowFacts {
+                fx = canvas.put(key + " ", x: fx, y: 3, style: .dim)
+                fx = canvas.put(NodeDetails.oneLine(value) + "   ", x: fx, y: 3)
             }
-            canvas.put(DisplayText.truncate(templateLabel(node), to: templateWidth), x: stepWidth + 2, y: y)
-            let showsDuration = node.type == "Pod" || node.type == "HTTP" || node.type == "Plugin" || node.type == "Container"
-            if showsDuration {
-                canvas.put(Format.span(started: node.startedAt, finished: node.finishedAt, now: model.now), x: durationX, y: y)
-            }
-            canvas.put(DisplayText.truncate(DisplayText.sanitize(node.message ?? ""), to: model.cols - messageX), x: messageX, y: y,
-                style: look.style == .failed ? .failed : .normal)
-            if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
     }
 
-    /// `ref/template` for templates from a WorkflowTemplate, else the template's name.
-    static func templateLabel(_ node: NodeStatus) -> String {
-        if let ref = node.templateRef, let name = ref.name, let template = ref.template { return name + "/" + template }
-        return node.templateName ?? ""
+    /// The pane under the tree: why the selected step failed, and the last lines of its log.
+    static func failurePane(_ model: AppModel, into canvas: inout Canvas) {
+        let height = model.paneHeight
+        guard height > 0, let open = model.open, let tree = open.tree, let wf = open.workflow else { return }
+        let top = model.rows - 2 - height
+        let rule = String(repeating: model.ascii ? "-" : "─", count: model.cols)
+        canvas.put(rule, x: 0, y: top, style: .dim)
+        let entry = open.selectedEntry
+        guard entry >= 0 else { return }
+        let path = tree.ancestors(of: entry).compactMap { e -> String? in
+            switch tree.entries[e].kind {
+            case .node(let id): return tree.nodes[id]?.shownName
+            case .group(let g): return tree.groups[g].name + "(…)"
+            }
+        }.joined(separator: model.ascii ? " > " : " › ")
+        guard let node = tree.node(at: entry) else {
+            canvas.put(" in " + path, x: 0, y: top + 1, style: .dim)
+            canvas.put(" Enter or Space unfolds the group; f goes to its next failed step", x: 0, y: top + 2, style: .dim)
+            return
+        }
+        let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
+        var x = canvas.put(" " + look.icon + " " + node.shownName + " ", x: 1, y: top, style: look.style)
+        var facts = [node.phase ?? "Unknown"]
+        if let code = node.outputs?.exitCode { facts.append("exit code " + code) }
+        let template = AppModel.templateLabel(node)
+        if !template.isEmpty { facts.append("template " + template) }
+        let span = Format.span(started: node.startedAt, finished: node.finishedAt, now: model.now)
+        if !span.isEmpty { facts.append(span) }
+        x = canvas.put(" " + facts.joined(separator: " · ") + " ", x: x + 1, y: top, style: .header)
+        var y = top + 1
+        canvas.put(" in " + (path.isEmpty ? wf.name : path), x: 0, y: y, style: .dim)
+        y += 1
+        if let message = node.message, !message.isEmpty {
+            canvas.put(" " + message, x: 0, y: y, style: NodeTree.isFailure(node.phase) ? .failed : .normal)
+            y += 1
+        }
+        let bottom = top + height
+        guard NodeTree.isFailure(node.phase) else {
+            if y < bottom {
+                let hint = model.failedCount > 0 ? " f: next failed step · Enter: details and outputs" : " Enter: details and outputs"
+                canvas.put(hint, x: 0, y: y, style: .dim)
+            }
+            return
+        }
+        guard let pod = wf.podName(of: node) else {
+            if y < bottom { canvas.put(" (no pod: this step failed because of the steps under it)", x: 0, y: y, style: .dim) }
+            return
+        }
+        guard let tail = open.logTails[pod] else { return }
+        if tail.loading {
+            canvas.put(" reading the end of the log of " + pod + "…", x: 0, y: y, style: .dim)
+        } else if let error = tail.error {
+            canvas.put(" no log: " + error, x: 0, y: y, style: .error)
+        } else if tail.lines.isEmpty {
+            canvas.put(" the log of " + pod + " is empty", x: 0, y: y, style: .dim)
+        } else {
+            let room = max(0, bottom - y)
+            for line in tail.lines.suffix(room) {
+                canvas.put("  " + line, x: 0, y: y)
+                y += 1
+            }
+        }
+    }
+
+    // MARK: Node details
+
+    static func nodeDetails(_ model: AppModel, into canvas: inout Canvas) {
+        guard let shown = model.details, let open = model.open, let node = open.workflow?.nodes[shown.nodeID] else { return }
+        let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
+        var x = canvas.put(" " + node.shownName, x: 0, y: 1, style: .header)
+        x = canvas.put("  " + look.icon + " " + (node.phase ?? "Unknown"), x: x, y: 1, style: look.style)
+        canvas.put("  in " + open.name, x: x, y: 1, style: .dim)
+        let keyX = 3
+        let valueX = NodeDetails.valueColumn
+        let end = min(shown.lines.count, shown.cursor.top + model.detailHeight)
+        guard shown.cursor.top < end else { return }
+        for index in shown.cursor.top..<end {
+            let y = 2 + index - shown.cursor.top
+            let line = shown.lines[index]
+            let valueStyle: Style = NodeTree.isFailure(line.phase) ? .failed : (line.phase == "Succeeded" ? .ok : .normal)
+            switch line.kind {
+            case .blank:
+                break
+            case .section:
+                canvas.put(" " + line.key, x: 0, y: y, style: .header)
+            case .field:
+                canvas.put(line.key, x: keyX, y: y, style: .dim, limit: valueX - 1)
+                canvas.put(line.value, x: valueX, y: y, style: valueStyle)
+            case .json(let folded, let count):
+                canvas.put(line.key, x: keyX, y: y, style: .dim, limit: valueX - 1)
+                let marker = folded ? (model.ascii ? "+ " : "▸ ") : (model.ascii ? "- " : "▾ ")
+                let cx = canvas.put(marker, x: valueX - 2, y: y, style: .keyName)
+                if folded {
+                    let suffix = "  (\(count) lines, Space unfolds)"
+                    let room = max(8, model.cols - cx - DisplayText.width(suffix))
+                    let nx = canvas.put(DisplayText.truncate(line.value, to: room), x: cx, y: y)
+                    canvas.put(suffix, x: nx, y: y, style: .dim)
+                } else {
+                    canvas.put("(\(count) lines, Space folds)", x: cx, y: y, style: .dim)
+                }
+            case .jsonLine:
+                canvas.put(line.value, x: valueX, y: y)
+            }
+            if index == shown.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        }
     }
 
     // MARK: Help
 
     static func help(_ model: AppModel, into canvas: inout Canvas) {
         canvas.put(" Keys", x: 0, y: 1, style: .header)
+        let bindings = Keymap.bindings
         var y = 3
-        for binding in Keymap.bindings {
+        for binding in bindings.dropFirst(model.helpTop) {
             guard y < model.rows - 2 else { break }
             let keys = binding.keys.map { $0.label }.joined(separator: " ")
             canvas.put("  " + keys.padded(to: 14), x: 0, y: y, style: .keyName)
@@ -230,8 +450,10 @@ public enum Screens {
             if !binding.views.isEmpty {
                 text += " (" + binding.views.map { $0.rawValue }.sorted().joined(separator: ", ") + ")"
             }
-            canvas.put(text, x: 17, y: y)
+            canvas.put(DisplayText.truncate(text, to: model.cols - 18), x: 17, y: y)
             y += 1
         }
+        let hidden = bindings.count - model.helpTop - (y - 3)
+        if hidden > 0 { canvas.put(" \(hidden) more: j or PgDn", x: 0, y: model.rows - 2, style: .dim) }
     }
 }

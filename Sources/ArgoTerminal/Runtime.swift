@@ -31,6 +31,12 @@ public final class Runtime {
                 client.getWorkflow(
                     namespace: namespace, name: name,
                     handler: track(name) { .workflow(namespace: namespace, name: name, $0, bytes: $1) })
+            case .fetchLogTail(let namespace, let workflow, let pod, let lines):
+                client.podLog(
+                    namespace: namespace, name: workflow, podName: pod, tailLines: lines,
+                    handler: track("the log of \(pod)") {
+                        .logTail(namespace: namespace, workflow: workflow, podName: pod, $0.map { $0.lines }, bytes: $1)
+                    })
             }
         }
     }
@@ -59,7 +65,7 @@ public final class Runtime {
             switch event {
             case .retrying: inFlight -= 1
             case .resumed: inFlight += 1
-            case .listPage, .workflow: inFlight -= 1
+            case .listPage, .workflow, .logTail: inFlight -= 1
             }
             perform(model.handle(event))
         }

@@ -2,13 +2,15 @@ import ArgoAPI
 
 /// The main views; their raw values are the names the headless state file uses.
 public enum ViewKind: String, Sendable, Hashable {
-    case workflows, workflow, help
+    case workflows, workflow, node, help
 }
 
 /// Work the model asks its runtime to do. The model itself never does I/O.
 public enum Effect: Equatable, Sendable {
     case fetchListPage(continueToken: String?)
     case fetchWorkflow(namespace: String, name: String)
+    /// The last lines of a pod's `main` log, for the failure pane.
+    case fetchLogTail(namespace: String, workflow: String, podName: String, lines: Int)
     case quit
 }
 
@@ -16,6 +18,7 @@ public enum Effect: Equatable, Sendable {
 public enum ModelEvent: Sendable {
     case listPage(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case workflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
+    case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
     case retrying(what: String, APIError, attempt: Int, delay: Double)
     case resumed
 }
@@ -60,8 +63,40 @@ public struct OpenWorkflowState: Sendable {
     public var namespace: String
     public var name: String
     public var workflow: Workflow?
+    public var tree: NodeTree?
+    /// What the user folded and unfolded; keyed by node ids, so it survives a refresh.
+    public var folding = FoldState()
     public var rows: [TreeRow] = []
+    var rowOfEntry: [Int: Int] = [:]
     public var loading = true
+    public var cursor = Cursor()
+    /// `o`: a column of each step's output parameters.
+    public var showOutputs = false
+    public var searchQuery: String?
+    public var matches: [Int] = []
+    /// Log tails of failed steps, by pod name, fetched when such a step is selected.
+    public var logTails: [String: LogTail] = [:]
+    /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
+    public var stepWidth = 4
+    public var templateWidth = 8
+
+    /// The entry the selected row shows, or -1.
+    public var selectedEntry: Int {
+        rows.indices.contains(cursor.selected) ? rows[cursor.selected].entry : -1
+    }
+}
+
+public struct LogTail: Equatable, Sendable {
+    public var lines: [String] = []
+    public var loading = true
+    public var error: String?
+}
+
+/// The details screen of one step.
+public struct NodeDetailState: Sendable {
+    public var nodeID: String
+    public var jsonOpen: [String: Bool] = [:]
+    public var lines: [DetailLine] = []
     public var cursor = Cursor()
 }
 
@@ -80,6 +115,13 @@ public final class AppModel {
     public private(set) var views: [ViewKind] = [.workflows]
     public private(set) var list = WorkflowListState()
     public private(set) var open: OpenWorkflowState?
+    public private(set) var details: NodeDetailState?
+    /// The first binding the help screen shows (it scrolls on short terminals).
+    public private(set) var helpTop = 0
+    /// The search being typed after `/`, if any.
+    public private(set) var prompt: String?
+    /// Log lines a failure pane asks for.
+    public var logTailLines = 20
     public private(set) var connection = ConnectionState.connecting
     /// The latest error or notice in words, shown above the bottom line.
     public private(set) var error: String?
@@ -105,8 +147,35 @@ public final class AppModel {
 
     /// Rows available to the scrolling body: everything but the top line, the column header and the bottom line.
     public var listHeight: Int { max(1, rows - 4) }
-    /// The tree view also spends two lines on the workflow's summary.
-    public var treeHeight: Int { max(1, rows - 6) }
+    /// The tree view spends lines on the workflow's header, the column titles and the failure pane.
+    public var treeHeight: Int { max(1, rows - 4 - headerLines - paneHeight) }
+    /// The workflow's header: name and facts, its message, and a line of labels and outputs when it has any.
+    public var headerLines: Int { workflowFacts.isEmpty ? 2 : 3 }
+    /// The pane under the tree that explains the selected step; shown when the workflow has failed steps.
+    public var paneHeight: Int {
+        guard let tree = open?.tree, !tree.failedSteps.isEmpty, rows >= 18 else { return 0 }
+        return rows >= 40 ? 10 : rows >= 30 ? 8 : 6
+    }
+    /// Lines of the details screen below its title.
+    public var detailHeight: Int { max(1, rows - 4) }
+    /// Columns for a value on the details screen; longer values wrap onto more lines.
+    public var detailValueWidth: Int { max(20, cols - NodeDetails.valueColumn - 1) }
+
+    /// How many failed steps the open workflow has (the top line shows it).
+    public var failedCount: Int { open?.tree?.failedSteps.count ?? 0 }
+
+    /// Labels that say where a workflow came from, and its own outputs, as `key value` pairs.
+    public var workflowFacts: [(String, String)] {
+        guard let wf = open?.workflow else { return [] }
+        var facts: [(String, String)] = []
+        let labels = wf.metadata.labels ?? [:]
+        if let template = labels["workflows.argoproj.io/workflow-template"] { facts.append(("template", template)) }
+        if let template = labels["workflows.argoproj.io/cluster-workflow-template"] { facts.append(("cluster template", template)) }
+        if let cron = labels["workflows.argoproj.io/cron-workflow"] { facts.append(("cron", cron)) }
+        if let from = labels["workflows.argoproj.io/resubmitted-from-workflow"] { facts.append(("resubmitted from", from)) }
+        for parameter in wf.status?.outputs?.parameters ?? [] { facts.append((parameter.name, parameter.value ?? "")) }
+        return facts
+    }
 
     /// What to do first: load the list; with a workflow argument, open it on top.
     public func start(workflow: (namespace: String?, name: String)?) -> [Effect] {
@@ -128,23 +197,53 @@ public final class AppModel {
             resize(cols: c, rows: r)
             return []
         }
+        if prompt != nil { return typeIntoPrompt(key) }
         guard let action = Keymap.action(for: key, in: view) else { return [] }
         notice = nil
+        let effects = perform(action)
+        return effects + (view == .workflow ? logTailForSelection() : [])
+    }
+
+    func perform(_ action: Action) -> [Effect] {
         switch action {
         case .quit:
             quitting = true
             return [.quit]
         case .help:
             if view != .help { views.append(.help) }
+            helpTop = 0
             return []
         case .back:
             if views.count > 1 { views.removeLast() }
             if view == .workflows { open = nil }
+            if view != .node { details = nil }
             return []
         case .open:
+            if view == .workflow { return openSelectedRow() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
             let wf = list.items[list.cursor.selected]
             return openWorkflow(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name)
+        case .fold: return view == .node ? toggleJSON(nil) : toggleFold()
+        case .foldClose: return view == .node ? toggleJSON(false) : foldOrGoToParent()
+        case .foldOpen: return view == .node ? toggleJSON(true) : unfoldSelected()
+        case .nextFailed: return jumpToFailed(forward: true)
+        case .previousFailed: return jumpToFailed(forward: false)
+        case .search:
+            prompt = ""
+            return []
+        case .nextMatch: return jumpToMatch(forward: true)
+        case .previousMatch: return jumpToMatch(forward: false)
+        case .outputs:
+            guard var state = open else { return [] }
+            state.showOutputs.toggle()
+            open = state
+            notice = state.showOutputs ? "outputs column on: each step's output parameters" : "outputs column off"
+            return []
+        case .refresh:
+            guard let state = open else { return [] }
+            requests += 1
+            notice = "reading \(state.name) again…"
+            return [.fetchWorkflow(namespace: state.namespace, name: state.name)]
         case .up: return move(-1)
         case .down: return move(1)
         case .pageUp: return move(-pageStep)
@@ -170,12 +269,18 @@ public final class AppModel {
             guard var state = open else { return [] }
             state.cursor.move(by: delta, count: state.rows.count, height: treeHeight)
             // The blank row before the exit handler is never selected.
-            if state.rows.indices.contains(state.cursor.selected), state.rows[state.cursor.selected].nodeID == nil {
+            if state.rows.indices.contains(state.cursor.selected), state.rows[state.cursor.selected].item == .blank {
                 state.cursor.move(by: delta < 0 ? -1 : 1, count: state.rows.count, height: treeHeight)
             }
             open = state
             return []
+        case .node:
+            guard var state = details else { return [] }
+            state.cursor.move(by: delta, count: state.lines.count, height: detailHeight)
+            details = state
+            return []
         case .help:
+            helpTop = max(0, min(helpTop + delta, Keymap.bindings.count - max(1, rows - 5)))
             return []
         }
     }
@@ -187,6 +292,13 @@ public final class AppModel {
         if var state = open {
             state.cursor.follow(count: state.rows.count, height: treeHeight)
             open = state
+        }
+        if var state = details {
+            if let workflow = open?.workflow, let node = workflow.nodes[state.nodeID] {
+                state.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: state.jsonOpen, width: detailValueWidth)
+            }
+            state.cursor.follow(count: state.lines.count, height: detailHeight)
+            details = state
         }
     }
 
@@ -206,6 +318,7 @@ public final class AppModel {
 
     func openWorkflow(namespace: String, name: String) -> [Effect] {
         open = OpenWorkflowState(namespace: namespace, name: name)
+        details = nil
         views = [.workflows, .workflow]
         requests += 1
         return [.fetchWorkflow(namespace: namespace, name: name)]
@@ -275,14 +388,271 @@ public final class AppModel {
             case .success(let workflow):
                 connection = .connected
                 clearError(.workflow)
+                if notice?.hasPrefix("reading ") == true { notice = nil }
+                // Keep the selection on the same node across a refresh; folds are kept by key.
+                let keptKey = state.tree.flatMap { tree in state.selectedEntry >= 0 ? tree.entries[state.selectedEntry].key : nil }
                 state.workflow = workflow
-                state.rows = TreeBuilder.rows(
-                    workflowName: workflow.name, nodes: workflow.nodes, glyphs: ascii ? .ascii : .unicode)
-                state.cursor.follow(count: state.rows.count, height: treeHeight)
+                let tree = NodeTree(workflowName: workflow.name, nodes: workflow.nodes)
+                state.tree = tree
+                if let query = state.searchQuery { state.matches = tree.matches(query) }
+                open = state
+                let keptEntry = keptKey.flatMap { key in tree.entries.firstIndex { $0.key == key } }
+                rebuildRows(keeping: keptEntry)
+                if var shown = details {
+                    if let node = workflow.nodes[shown.nodeID] {
+                        shown.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: shown.jsonOpen, width: detailValueWidth)
+                        shown.cursor.follow(count: shown.lines.count, height: detailHeight)
+                        details = shown
+                    }
+                }
+                return logTailForSelection()
             }
             open = state
             return []
+        case .logTail(let ns, let name, let pod, let result, let bytes):
+            bytesReceived += bytes
+            guard var state = open, state.namespace == ns, state.name == name else { return [] }
+            var tail = LogTail()
+            tail.loading = false
+            switch result {
+            case .success(let lines): tail.lines = lines
+            case .failure(let failure): tail.error = "\(failure)"
+            }
+            state.logTails[pod] = tail
+            open = state
+            return []
         }
+    }
+
+    // MARK: The tree: rows, folding, failed steps, search
+
+    /// Draws the rows again for the fold state, keeping the selection on `entry` (or its nearest drawn ancestor).
+    func rebuildRows(keeping entry: Int?) {
+        guard var state = open, let tree = state.tree else { return }
+        state.rows = tree.rows(folding: state.folding, glyphs: ascii ? .ascii : .unicode)
+        var map: [Int: Int] = [:]
+        map.reserveCapacity(state.rows.count)
+        var stepWidth = 4
+        var templateWidth = 8
+        for (index, row) in state.rows.enumerated() where row.entry >= 0 {
+            map[row.entry] = index
+            let name: String
+            var template = ""
+            switch row.item {
+            case .node(let id):
+                name = tree.nodes[id]?.shownName ?? ""
+                template = tree.nodes[id].map(AppModel.templateLabel) ?? ""
+            case .group(let g):
+                name = tree.groups[g].name
+                template = tree.groups[g].template
+            case .blank:
+                continue
+            }
+            let hint = row.folded ? 3 + String(row.hiddenRows).count + 1 : 0
+            stepWidth = max(stepWidth, row.prefix.count + 2 + name.count + hint)
+            templateWidth = max(templateWidth, template.count)
+        }
+        state.stepWidth = stepWidth
+        state.templateWidth = templateWidth
+        state.rowOfEntry = map
+        var target = entry
+        while let e = target, map[e] == nil { target = tree.entries[e].parent }
+        if let e = target, let row = map[e] {
+            state.cursor.selected = row
+        } else {
+            state.cursor.selected = min(state.cursor.selected, max(0, state.rows.count - 1))
+        }
+        state.cursor.follow(count: state.rows.count, height: treeHeight)
+        open = state
+    }
+
+    /// `ref/template` for templates from a WorkflowTemplate, else the template's name.
+    public static func templateLabel(_ node: NodeStatus) -> String {
+        if let ref = node.templateRef, let name = ref.name, let template = ref.template { return name + "/" + template }
+        return node.templateName ?? ""
+    }
+
+    func setFold(_ entry: Int, open isOpen: Bool) {
+        guard var state = open, let tree = state.tree, tree.canFold(entry) else { return }
+        state.folding.open[tree.entries[entry].key] = isOpen
+        open = state
+        rebuildRows(keeping: entry)
+    }
+
+    func toggleFold() -> [Effect] {
+        guard let state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
+        let e = state.selectedEntry
+        if !tree.canFold(e) {
+            notice = "nothing to fold here"
+            return []
+        }
+        setFold(e, open: !tree.isOpen(e, in: state.folding))
+        return []
+    }
+
+    func foldOrGoToParent() -> [Effect] {
+        guard var state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
+        let e = state.selectedEntry
+        if tree.canFold(e) && tree.isOpen(e, in: state.folding) {
+            setFold(e, open: false)
+        } else if let parent = tree.ancestors(of: e).last, let row = state.rowOfEntry[parent] {
+            state.cursor.selected = row
+            state.cursor.follow(count: state.rows.count, height: treeHeight)
+            open = state
+        }
+        return []
+    }
+
+    func unfoldSelected() -> [Effect] {
+        guard let state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
+        let e = state.selectedEntry
+        if tree.canFold(e) && !tree.isOpen(e, in: state.folding) { setFold(e, open: true) }
+        return []
+    }
+
+    /// Enter on a tree row: a group folds or unfolds; a step opens its details.
+    func openSelectedRow() -> [Effect] {
+        guard let state = open, let tree = state.tree, let workflow = state.workflow, state.selectedEntry >= 0 else { return [] }
+        let e = state.selectedEntry
+        guard case .node(let id) = tree.entries[e].kind, let node = tree.nodes[id] else { return toggleFold() }
+        var shown = NodeDetailState(nodeID: id)
+        shown.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: [:], width: detailValueWidth)
+        shown.cursor.selected = shown.lines.firstIndex { $0.kind != .section } ?? 0
+        details = shown
+        views.append(.node)
+        return []
+    }
+
+    /// Space/Left/Right on a JSON value in the details: `nil` toggles.
+    func toggleJSON(_ wantOpen: Bool?) -> [Effect] {
+        guard var shown = details, shown.lines.indices.contains(shown.cursor.selected),
+            let workflow = open?.workflow, let node = workflow.nodes[shown.nodeID]
+        else { return [] }
+        // Inside an unfolded value, act on the value's own line.
+        var at = shown.cursor.selected
+        while at > 0, shown.lines[at].kind == .jsonLine { at -= 1 }
+        let line = shown.lines[at]
+        guard case .json(let folded, _) = line.kind, let key = line.foldKey else {
+            notice = "Space folds a JSON value; this line has none"
+            return []
+        }
+        let isOpen = wantOpen ?? folded
+        shown.jsonOpen[key] = isOpen
+        shown.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: shown.jsonOpen, width: detailValueWidth)
+        shown.cursor.selected = at
+        shown.cursor.follow(count: shown.lines.count, height: detailHeight)
+        details = shown
+        return []
+    }
+
+    /// Selects `entry`, unfolding what hides it and scrolling so that as many of its ancestors as fit stay in view.
+    func select(entry: Int) {
+        guard var state = open, let tree = state.tree else { return }
+        tree.reveal(entry, in: &state.folding)
+        open = state
+        rebuildRows(keeping: entry)
+        guard var shown = open, let row = shown.rowOfEntry[entry] else { return }
+        let height = treeHeight
+        shown.cursor.selected = row
+        // Rebuilding scrolled just far enough to show the row. When the row sits low on the screen or its
+        // parent is above it, scroll so that it lands in the upper part with as many of its ancestors as fit.
+        let parentRow = tree.ancestors(of: entry).last.flatMap { shown.rowOfEntry[$0] } ?? row
+        if parentRow < shown.cursor.top || row - shown.cursor.top > height * 2 / 3 {
+            var top = max(0, row - height / 3)
+            for ancestor in tree.ancestors(of: entry) {
+                if let r = shown.rowOfEntry[ancestor], row - r <= height * 2 / 3 {
+                    top = min(top, r)
+                    break
+                }
+            }
+            shown.cursor.top = top
+        }
+        shown.cursor.follow(count: shown.rows.count, height: height)
+        open = shown
+    }
+
+    /// The next (or previous) of `targets` after the selection, wrapping around; entries are in tree order.
+    func step(through targets: [Int], forward: Bool) -> (entry: Int, wrapped: Bool)? {
+        guard let state = open, !targets.isEmpty else { return nil }
+        let current = state.selectedEntry
+        if forward {
+            if let next = targets.first(where: { $0 > current }) { return (next, false) }
+            return (targets[0], current >= 0)
+        }
+        if let previous = targets.last(where: { $0 < current }) { return (previous, false) }
+        return (targets[targets.count - 1], true)
+    }
+
+    func jumpToFailed(forward: Bool) -> [Effect] {
+        guard let tree = open?.tree else { return [] }
+        guard let (entry, wrapped) = step(through: tree.failedSteps, forward: forward) else {
+            notice = "no failed steps in this workflow"
+            return []
+        }
+        select(entry: entry)
+        let position = (tree.failedSteps.firstIndex(of: entry) ?? 0) + 1
+        var text = "failed step \(position) of \(tree.failedSteps.count)"
+        if wrapped { text += forward ? " (wrapped to the first)" : " (wrapped to the last)" }
+        notice = text
+        return []
+    }
+
+    func jumpToMatch(forward: Bool) -> [Effect] {
+        guard let state = open, let query = state.searchQuery else {
+            notice = "no search yet: / to search"
+            return []
+        }
+        guard let (entry, wrapped) = step(through: state.matches, forward: forward) else {
+            notice = "no step matches “\(query)”"
+            return []
+        }
+        select(entry: entry)
+        let position = (state.matches.firstIndex(of: entry) ?? 0) + 1
+        notice = "match \(position) of \(state.matches.count) for “\(query)”" + (wrapped ? " (wrapped)" : "") + "  n/N: next/previous"
+        return []
+    }
+
+    /// Keys while the search prompt is open: text edits it, Enter searches, Esc cancels.
+    func typeIntoPrompt(_ key: Key) -> [Effect] {
+        guard var text = prompt else { return [] }
+        switch key {
+        case .char(let c): text.append(c)
+        case .space: text.append(" ")
+        case .backspace:
+            if text.isEmpty { prompt = nil; return [] }
+            text.removeLast()
+        case .esc, .ctrlC:
+            prompt = nil
+            return []
+        case .enter:
+            prompt = nil
+            guard var state = open, let tree = state.tree, !text.isEmpty else { return [] }
+            state.searchQuery = text
+            state.matches = tree.matches(text)
+            open = state
+            // Search from the selected row on, so that it finds the selection itself too.
+            if let current = Optional(state.selectedEntry), current >= 0, state.matches.contains(current) {
+                notice = "match \((state.matches.firstIndex(of: current) ?? 0) + 1) of \(state.matches.count) for “\(text)”  n/N: next/previous"
+                return []
+            }
+            return jumpToMatch(forward: true) + logTailForSelection()
+        default:
+            return []
+        }
+        prompt = text
+        return []
+    }
+
+    /// Asks for the log tail of the selected step when it failed and its tail is not known yet.
+    func logTailForSelection() -> [Effect] {
+        guard var state = open, let tree = state.tree, let workflow = state.workflow, state.selectedEntry >= 0,
+            let node = tree.node(at: state.selectedEntry), NodeTree.isFailure(node.phase),
+            let pod = workflow.podName(of: node), state.logTails[pod] == nil
+        else { return [] }
+        state.logTails[pod] = LogTail()
+        open = state
+        requests += 1
+        return [.fetchLogTail(namespace: state.namespace, workflow: state.name, podName: pod, lines: logTailLines)]
     }
 
     func setError(_ text: String, _ source: ErrorSource) {
@@ -299,7 +669,7 @@ public final class AppModel {
 
     // MARK: Selection, for the headless state file and the detail lines
 
-    public enum SelectionKind: String, Sendable { case workflow, node }
+    public enum SelectionKind: String, Sendable { case workflow, node, group }
 
     public struct Selection: Equatable, Sendable {
         public var kind: SelectionKind
@@ -315,9 +685,18 @@ public final class AppModel {
             let wf = list.items[list.cursor.selected]
             return Selection(kind: .workflow, name: wf.name, id: wf.metadata.uid, phase: wf.phase)
         case .workflow:
-            guard let state = open, state.rows.indices.contains(state.cursor.selected),
-                let id = state.rows[state.cursor.selected].nodeID, let node = state.workflow?.nodes[id]
-            else { return nil }
+            guard let state = open, let tree = state.tree, state.rows.indices.contains(state.cursor.selected) else { return nil }
+            switch state.rows[state.cursor.selected].item {
+            case .node(let id):
+                guard let node = tree.nodes[id] else { return nil }
+                return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
+            case .group(let g):
+                return Selection(kind: .group, name: tree.groups[g].name, id: nil, phase: tree.groups[g].phase)
+            case .blank:
+                return nil
+            }
+        case .node:
+            guard let shown = details, let node = open?.workflow?.nodes[shown.nodeID] else { return nil }
             return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
         case .help:
             return nil

@@ -57,6 +57,7 @@ public struct KeyScriptError: Error, CustomStringConvertible {
 /// What a key asks for.
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back, help, quit
+    case fold, foldClose, foldOpen, nextFailed, previousFailed, search, nextMatch, previousMatch, outputs, refresh
 }
 
 /// One line of the keymap: the single table that drives input, the bottom line and the help screen.
@@ -81,7 +82,18 @@ public enum Keymap {
         Binding(keys: [.char("g"), .home], action: .top, label: "top", help: "go to the top", inBar: false, views: []),
         Binding(keys: [.char("G"), .end], action: .bottom, label: "bottom", help: "go to the bottom (loads every page of the list)", inBar: false, views: []),
         Binding(keys: [.enter], action: .open, label: "open", help: "open the selected workflow", inBar: true, views: [.workflows]),
-        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .help]),
+        Binding(keys: [.char("f")], action: .nextFailed, label: "next failed", help: "select the next failed step, unfolding what hides it", inBar: true, views: [.workflow]),
+        Binding(keys: [.char("F")], action: .previousFailed, label: "prev failed", help: "select the previous failed step", inBar: false, views: [.workflow]),
+        Binding(keys: [.enter], action: .open, label: "details", help: "show the selected step's details, inputs and outputs; fold or unfold a group", inBar: true, views: [.workflow]),
+        Binding(keys: [.space], action: .fold, label: "fold", help: "fold or unfold the selected row (in details: a JSON value)", inBar: true, views: [.workflow, .node]),
+        Binding(keys: [.left], action: .foldClose, label: "fold", help: "fold the selected row, or go to its parent", inBar: false, views: [.workflow, .node]),
+        Binding(keys: [.right], action: .foldOpen, label: "unfold", help: "unfold the selected row", inBar: false, views: [.workflow, .node]),
+        Binding(keys: [.char("/")], action: .search, label: "search", help: "search step names, templates and messages", inBar: true, views: [.workflow]),
+        Binding(keys: [.char("n")], action: .nextMatch, label: "next match", help: "go to the next match of the search", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("N")], action: .previousMatch, label: "prev match", help: "go to the previous match of the search", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
+        Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
+        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .help]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
     ]

@@ -2,14 +2,51 @@ import ArgoAPI
 
 /// One visible row of a workflow's node tree.
 public struct TreeRow: Equatable, Sendable {
+    public enum Item: Equatable, Sendable {
+        case node(String)
+        /// A fan-out folded into one row: an index into `NodeTree.groups`.
+        case group(Int)
+        /// The blank line before the exit handler.
+        case blank
+    }
+
     /// Tree glyphs before the icon, as `argo get` draws them (` ├─`, ` │ └─`, …).
     public var prefix: String
-    /// The node this row shows; nil for the blank line before the exit handler.
-    public var nodeID: String?
+    public var item: Item
+    /// The entry of `NodeTree.entries` this row shows; -1 for the blank row.
+    public var entry: Int
+    /// The row hides its subtree; `hiddenRows` says how many rows unfold with it.
+    public var folded: Bool
+    public var hiddenRows: Int
 
-    public init(prefix: String, nodeID: String?) {
+    public init(prefix: String, item: Item, entry: Int = -1, folded: Bool = false, hiddenRows: Int = 0) {
         self.prefix = prefix
-        self.nodeID = nodeID
+        self.item = item
+        self.entry = entry
+        self.folded = folded
+        self.hiddenRows = hiddenRows
+    }
+
+    /// The node this row shows, if it shows one.
+    public var nodeID: String? {
+        if case .node(let id) = item { return id }
+        return nil
+    }
+}
+
+/// A fan-out (the items of one `withItems`/`withParam` loop) folded into one row.
+public struct FanOut: Equatable, Sendable {
+    /// The loop's step name without the item: `audit` for `audit(0:db-1)`.
+    public var name: String
+    public var template: String
+    public var members: [String]
+    /// Members by phase, in the order they are shown.
+    public var counts: [(phase: String, count: Int)]
+    /// The phase the group shows: the worst of its members.
+    public var phase: String
+
+    public static func == (a: FanOut, b: FanOut) -> Bool {
+        a.name == b.name && a.template == b.template && a.members == b.members && a.phase == b.phase
     }
 }
 
@@ -37,19 +74,10 @@ public enum TreeBuilder {
         }
     }
 
-    /// The rows of the main tree and, after a blank row, of the exit handler tree.
+    /// Every row of the main tree and, after a blank row, of the exit handler tree: `argo get`'s output.
     public static func rows(workflowName: String, nodes: [String: NodeStatus], glyphs: Glyphs = .unicode) -> [TreeRow] {
-        let forest = Forest(nodes: nodes)
-        var rows: [TreeRow] = []
-        if nodes[workflowName] != nil, forest.isRoot(workflowName) {
-            forest.render(workflowName, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, into: &rows)
-        }
-        let exitID = onExitNodeID(workflowName: workflowName, nodes: nodes)
-        if let exitID, forest.isRoot(exitID) {
-            rows.append(TreeRow(prefix: "", nodeID: nil))
-            forest.render(exitID, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, into: &rows)
-        }
-        return rows
+        let tree = NodeTree(workflowName: workflowName, nodes: nodes, fanOutMinimum: Int.max)
+        return tree.rows(folding: FoldState(), glyphs: glyphs)
     }
 
     /// The exit handler's node: its id is derived from the name `<wf>.onExit`; older objects use the name itself.
@@ -81,27 +109,94 @@ public enum TreeBuilder {
         }
         return a.id < b.id
     }
+}
+
+/// Which rows the user folded or unfolded, by stable keys (node ids, group keys), so that it survives a refresh.
+public struct FoldState: Equatable, Sendable {
+    /// Explicit choices; everything else takes the tree's default.
+    public var open: [String: Bool] = [:]
+    public init() {}
+}
+
+/// The structure of a workflow's node tree: `argo get`'s rules plus fan-out groups. Built once per fetch of
+/// the workflow; rows for a fold state are then cheap to produce.
+public final class NodeTree: @unchecked Sendable {
+    public struct Entry: Sendable {
+        public enum Kind: Sendable { case node(String), group(Int) }
+        public var kind: Kind
+        /// Hidden entries (StepGroups, single-attempt Retries, Omitted) draw their children in their place.
+        public var hidden: Bool
+        /// A hidden StepGroup: its children get `┬─`/`├─` glyphs.
+        public var groupIndent: Bool
+        public var children: [Int] = []
+        public var parent: Int?
+        /// Stable across refreshes: the node id, or the group's parent and loop name.
+        public var key: String
+        /// How many rows the subtree below draws when fully unfolded.
+        public var rowsBelow = 0
+        /// Position in the fully unfolded order.
+        public var order = 0
+    }
+
+    public let workflowName: String
+    public let nodes: [String: NodeStatus]
+    public private(set) var entries: [Entry] = []
+    public private(set) var groups: [FanOut] = []
+    public private(set) var mainRoot: Int?
+    public private(set) var exitRoot: Int?
+    /// The failed steps in tree order: Failed or Error, with no failed step below them; of a Retry, only its
+    /// last attempt counts, since earlier attempts were superseded.
+    public private(set) var failedSteps: [Int] = []
+    private var entryOfNode: [String: Int] = [:]
+    /// Fan-outs with more members than this start folded.
+    public let foldFanOutsAbove: Int
+
+    /// - Parameter fanOutMinimum: siblings of one loop that fold into a group row, at least.
+    public init(workflowName: String, nodes: [String: NodeStatus], fanOutMinimum: Int = 8, foldFanOutsAbove: Int = 20) {
+        self.workflowName = workflowName
+        self.nodes = nodes
+        self.foldFanOutsAbove = foldFanOutsAbove
+        let forest = Forest(nodes: nodes)
+        if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
+            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+        }
+        if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.roots.contains(exitID) {
+            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+        }
+        var counter = 0
+        for root in [mainRoot, exitRoot].compactMap({ $0 }) {
+            number(root, counter: &counter)
+            collectFailed(root, into: &failedSteps)
+        }
+    }
+
+    public func entry(ofNode id: String) -> Int? { entryOfNode[id] }
+
+    public func node(at entry: Int) -> NodeStatus? {
+        if case .node(let id) = entries[entry].kind { return nodes[id] }
+        return nil
+    }
+
+    // MARK: Building
 
     final class Forest {
-        let nodes: [String: NodeStatus]
         var children: [String: [String]] = [:]
         var roots: Set<String> = []
 
         init(nodes: [String: NodeStatus]) {
-            self.nodes = nodes
             // Pass 1: which nodes a StepGroup or Retry claims as its children.
             var claimedBy: [String: String] = [:]
             for id in nodes.keys.sorted() {
-                guard let node = nodes[id], kind(of: node.type) == .groupParent else { continue }
+                guard let node = nodes[id], TreeBuilder.kind(of: node.type) == .groupParent else { continue }
                 for child in node.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
             }
             // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
             for (id, node) in nodes {
-                guard kind(of: node.type) != nil else { continue }
+                guard TreeBuilder.kind(of: node.type) != nil else { continue }
                 if let parent = claimedBy[id], parent != id {
                     children[parent, default: []].append(id)
                 } else if let boundary = node.boundaryID, !boundary.isEmpty {
-                    if boundary != id, let owner = nodes[boundary], kind(of: owner.type) == .boundary {
+                    if boundary != id, let owner = nodes[boundary], TreeBuilder.kind(of: owner.type) == .boundary {
                         children[boundary, default: []].append(id)
                     }
                 } else {
@@ -109,60 +204,206 @@ public enum TreeBuilder {
                 }
             }
             for key in children.keys {
-                children[key]!.sort { before(nodes[$0]!, nodes[$1]!) }
+                children[key]!.sort { TreeBuilder.before(nodes[$0]!, nodes[$1]!) }
             }
         }
+    }
 
-        func isRoot(_ id: String) -> Bool { roots.contains(id) }
+    /// (hidden, children indented as a group) for a node, per `argo get`'s filterNode.
+    static func filter(_ node: NodeStatus) -> (Bool, Bool) {
+        if node.type == "Retry" && (node.children?.count ?? 0) == 1 { return (true, false) }
+        if node.type == "StepGroup" { return (true, true) }
+        if node.type == "Skipped" && node.phase == "Omitted" { return (true, false) }
+        return (false, false)
+    }
 
-        /// (hidden, children indented as a group) for a node, per `argo get`'s filterNode.
-        func filter(_ node: NodeStatus) -> (Bool, Bool) {
-            if node.type == "Retry" && (node.children?.count ?? 0) == 1 { return (true, false) }
-            if node.type == "StepGroup" { return (true, true) }
-            if node.type == "Skipped" && node.phase == "Omitted" { return (true, false) }
-            return (false, false)
+    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int, visiting: Set<String>) -> Int? {
+        guard let node = nodes[id], !visiting.contains(id), entryOfNode[id] == nil else { return nil }
+        let (hidden, groupIndent) = NodeTree.filter(node)
+        let index = entries.count
+        entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
+        entryOfNode[id] = index
+        var inside = visiting
+        inside.insert(id)
+        let kids = forest.children[id] ?? []
+        // Members of one loop: siblings whose names carry an item index and share the step name before it.
+        var loops: [String: [String]] = [:]
+        for child in kids {
+            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { continue }
+            loops[loopName(name), default: []].append(child)
         }
-
-        func render(_ id: String, nodePrefix: String, childPrefix: String, glyphs: Glyphs, into rows: inout [TreeRow]) {
-            var visiting: Set<String> = []
-            render(id, nodePrefix: nodePrefix, childPrefix: childPrefix, glyphs: glyphs, visiting: &visiting, into: &rows)
-        }
-
-        private func render(
-            _ id: String, nodePrefix: String, childPrefix: String, glyphs: Glyphs, visiting: inout Set<String>,
-            into rows: inout [TreeRow]
-        ) {
-            guard let node = nodes[id], visiting.insert(id).inserted else { return }
-            defer { visiting.remove(id) }
-            let (hidden, groupIndent) = filter(node)
-            if !hidden { rows.append(TreeRow(prefix: nodePrefix, nodeID: id)) }
-            let kids = children[id] ?? []
-            let last = kids.count - 1
-            for (index, child) in kids.enumerated() {
-                var part = ""
-                var sub = ""
-                if hidden && groupIndent {
-                    if last == 0 {
-                        (part, sub) = (glyphs.only, glyphs.space)
-                    } else if index == 0 {
-                        (part, sub) = (glyphs.first, glyphs.bar)
-                    } else if index == last {
-                        (part, sub) = (glyphs.last, glyphs.space)
-                    } else {
-                        (part, sub) = (glyphs.middle, glyphs.bar)
+        var placed: Set<String> = []
+        for child in kids where !placed.contains(child) {
+            if let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0,
+                let members = loops[loopName(name)], members.count >= fanOutMinimum
+            {
+                placed.formUnion(members)
+                let groupEntry = addGroup(loopName(name), members: members, parent: index)
+                for member in members {
+                    if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+                        entries[groupEntry].children.append(e)
                     }
-                } else if !hidden {
-                    (part, sub) = index == last ? (glyphs.last, glyphs.space) : (glyphs.middle, glyphs.bar)
                 }
-                let childNodePrefix: String
-                if !hidden {
-                    childNodePrefix = childPrefix + part
-                } else {
-                    childNodePrefix = (index == 0 ? nodePrefix : childPrefix) + part
-                }
-                render(child, nodePrefix: childNodePrefix, childPrefix: childPrefix + sub, glyphs: glyphs,
-                    visiting: &visiting, into: &rows)
+                entries[index].children.append(groupEntry)
+            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+                entries[index].children.append(e)
             }
         }
+        return index
+    }
+
+    private func loopName(_ name: String) -> String {
+        name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
+    }
+
+    private func addGroup(_ name: String, members: [String], parent: Int) -> Int {
+        var byPhase: [String: Int] = [:]
+        for member in members { byPhase[nodes[member]?.phase ?? "", default: 0] += 1 }
+        let counts: [(phase: String, count: Int)] = NodeTree.phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
+            + byPhase.filter { !NodeTree.phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
+        let templates = Set(members.compactMap { nodes[$0]?.templateName })
+        groups.append(FanOut(name: name, template: templates.count == 1 ? templates.first! : "", members: members,
+            counts: counts, phase: worst))
+        let index = entries.count
+        entries.append(Entry(kind: .group(groups.count - 1), hidden: false, groupIndent: false, parent: parent,
+            key: "group:" + entries[parent].key + ":" + name))
+        return index
+    }
+
+    static let phaseOrder = ["Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted"]
+    static let severity = ["Error", "Failed", "Running", "Pending", "Succeeded", "Skipped", "Omitted"]
+
+    private func number(_ e: Int, counter: inout Int) {
+        entries[e].order = counter
+        counter += 1
+        var below = 0
+        for child in entries[e].children {
+            number(child, counter: &counter)
+            below += (entries[child].hidden ? 0 : 1) + entries[child].rowsBelow
+        }
+        entries[e].rowsBelow = below
+    }
+
+    public static func isFailure(_ phase: String?) -> Bool { phase == "Failed" || phase == "Error" }
+
+    /// Appends the failed steps under `e` in tree order; returns whether there was one.
+    @discardableResult
+    private func collectFailed(_ e: Int, into list: inout [Int]) -> Bool {
+        var kids = entries[e].children
+        if let node = node(at: e), node.type == "Retry", let last = kids.last { kids = [last] }
+        var found = false
+        var mine: [Int] = []
+        for child in kids where collectFailed(child, into: &mine) { found = true }
+        if !found, !entries[e].hidden, let node = node(at: e), NodeTree.isFailure(node.phase) {
+            list.append(e)
+            return true
+        }
+        list += mine
+        return found
+    }
+
+    // MARK: Folding
+
+    /// Whether an entry shows its children under the given fold state.
+    public func isOpen(_ e: Int, in folding: FoldState) -> Bool {
+        if let choice = folding.open[entries[e].key] { return choice }
+        if case .group(let g) = entries[e].kind { return groups[g].members.count <= foldFanOutsAbove }
+        return true
+    }
+
+    /// Whether an entry can fold: it is drawn and has something below it.
+    public func canFold(_ e: Int) -> Bool { !entries[e].hidden && entries[e].rowsBelow > 0 }
+
+    /// Opens every folded row above `e`, so that it is drawn.
+    public func reveal(_ e: Int, in folding: inout FoldState) {
+        var cursor = entries[e].parent
+        while let p = cursor {
+            if !entries[p].hidden && !isOpen(p, in: folding) { folding.open[entries[p].key] = true }
+            cursor = entries[p].parent
+        }
+    }
+
+    /// The nearest drawn ancestors of `e`, nearest last.
+    public func ancestors(of e: Int) -> [Int] {
+        var chain: [Int] = []
+        var cursor = entries[e].parent
+        while let p = cursor {
+            if !entries[p].hidden { chain.append(p) }
+            cursor = entries[p].parent
+        }
+        return chain.reversed()
+    }
+
+    /// The rows drawn for a fold state.
+    public func rows(folding: FoldState, glyphs: TreeBuilder.Glyphs) -> [TreeRow] {
+        var rows: [TreeRow] = []
+        if let mainRoot { render(mainRoot, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, folding: folding, into: &rows) }
+        if let exitRoot {
+            rows.append(TreeRow(prefix: "", item: .blank))
+            render(exitRoot, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, folding: folding, into: &rows)
+        }
+        return rows
+    }
+
+    private func render(
+        _ e: Int, nodePrefix: String, childPrefix: String, glyphs: TreeBuilder.Glyphs, folding: FoldState,
+        into rows: inout [TreeRow]
+    ) {
+        let entry = entries[e]
+        let hidden = entry.hidden
+        let open = hidden || isOpen(e, in: folding)
+        if !hidden {
+            let item: TreeRow.Item
+            switch entry.kind {
+            case .node(let id): item = .node(id)
+            case .group(let g): item = .group(g)
+            }
+            rows.append(TreeRow(prefix: nodePrefix, item: item, entry: e, folded: !open && entry.rowsBelow > 0,
+                hiddenRows: open ? 0 : entry.rowsBelow))
+        }
+        guard open else { return }
+        let kids = entry.children
+        let last = kids.count - 1
+        for (index, child) in kids.enumerated() {
+            var part = ""
+            var sub = ""
+            if hidden && entry.groupIndent {
+                if last == 0 {
+                    (part, sub) = (glyphs.only, glyphs.space)
+                } else if index == 0 {
+                    (part, sub) = (glyphs.first, glyphs.bar)
+                } else if index == last {
+                    (part, sub) = (glyphs.last, glyphs.space)
+                } else {
+                    (part, sub) = (glyphs.middle, glyphs.bar)
+                }
+            } else if !hidden {
+                (part, sub) = index == last ? (glyphs.last, glyphs.space) : (glyphs.middle, glyphs.bar)
+            }
+            let childNodePrefix = (hidden && index == 0 ? nodePrefix : childPrefix) + part
+            render(child, nodePrefix: childNodePrefix, childPrefix: childPrefix + sub,
+                glyphs: glyphs, folding: folding, into: &rows)
+        }
+    }
+
+    // MARK: Search
+
+    /// Drawn entries whose node name, template or message contains `query` (ignoring case), in tree order.
+    public func matches(_ query: String) -> [Int] {
+        let needle = query.lowercased()
+        guard !needle.isEmpty else { return [] }
+        var found: [Int] = []
+        for e in entries.indices where !entries[e].hidden {  // entries are created in tree order
+            switch entries[e].kind {
+            case .node(let id):
+                guard let node = nodes[id] else { continue }
+                let fields = [node.shownName, node.templateName ?? "", node.templateRef?.template ?? "", node.message ?? ""]
+                if fields.contains(where: { $0.lowercased().contains(needle) }) { found.append(e) }
+            case .group(let g):
+                if groups[g].name.lowercased().contains(needle) { found.append(e) }
+            }
+        }
+        return found
     }
 }

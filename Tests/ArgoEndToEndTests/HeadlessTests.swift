@@ -75,8 +75,8 @@ final class HeadlessTests: XCTestCase {
         let first = try Harness.headless(size: "80x24", keys: "", extra: ["--demo-workflows", "400"])
         XCTAssertEqual(first.state["requests"] as? Int, 1, "one page fills the first screen")
         let bottom = try Harness.headless(size: "80x24", keys: "G", extra: ["--demo-workflows", "400"])
-        XCTAssertEqual(bottom.state["requests"] as? Int, 5, "405 workflows in pages of 100")
-        XCTAssertTrue(bottom.screen.contains("405 workflows"))
+        XCTAssertEqual(bottom.state["requests"] as? Int, 5, "406 workflows in pages of 100")
+        XCTAssertTrue(bottom.screen.contains("406 workflows"))
     }
 
     func testUnreachableServerIsSaidInWords() throws {
@@ -93,5 +93,40 @@ final class HeadlessTests: XCTestCase {
         let output = try Harness.run(Harness.binary, ["--server", "http://127.0.0.1:9", "--token", secret, "--headless", "--size", "120x40", "--keys", "?"])
         XCTAssertFalse(output.stdout.contains(secret))
         XCTAssertFalse(output.stderr.contains(secret))
+    }
+
+    /// Journey 2 and 3 on the demo's 1,503-node workflow: `f` to the first failed step (with its message and
+    /// the end of its log, fetched for it alone), Enter for its outputs, Esc back, `f` to the next.
+    func testFailureJourneyOnTheLargeWorkflow() throws {
+        let wf = ["argo/db-fleet-audit-9h3kq"]
+        let opened = try Harness.headless(size: "120x40", keys: "", extra: wf)
+        XCTAssertEqual(opened.state["requests"] as? Int, 2, "the list and the workflow, no log yet")
+        XCTAssertTrue(opened.screen.contains("✖ 13 failed"), opened.screen)
+        XCTAssertTrue(opened.screen.contains("300 items"), "the fan-out is one folded row")
+
+        let first = try Harness.headless(size: "120x40", keys: "f", extra: wf)
+        let selected = try XCTUnwrap(first.state["selected"] as? [String: Any])
+        XCTAssertEqual(selected["kind"] as? String, "node")
+        XCTAssertTrue(["Failed", "Error"].contains(selected["phase"] as? String ?? ""))
+        XCTAssertEqual(first.state["requests"] as? Int, 3, "one log tail, for the selected step only")
+        let lines = first.screen.components(separatedBy: "\n")
+        let row = try XCTUnwrap(lines.first { $0.hasPrefix("▶") })
+        XCTAssertTrue(row.contains("✖"), row)
+        XCTAssertTrue(first.screen.contains("failed step 1 of 13"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  ") && $0.contains("ERROR") }, "the end of its log is shown")
+        XCTAssertFalse(first.screen.contains("\u{1B}"), "no raw escape reaches the screen")
+
+        let details = try Harness.headless(size: "120x40", keys: "f <Enter>", extra: wf)
+        XCTAssertEqual(details.state["view"] as? String, "node")
+        XCTAssertEqual((details.state["selected"] as? [String: Any])?["id"] as? String, selected["id"] as? String)
+        XCTAssertTrue(details.screen.contains("OUTPUTS"))
+        XCTAssertTrue(details.screen.contains("failure_reason"))
+        XCTAssertTrue(details.screen.contains("pod "))
+
+        let next = try Harness.headless(size: "120x40", keys: "f <Enter> <Esc> f", extra: wf)
+        XCTAssertEqual(next.state["view"] as? String, "workflow")
+        let second = try XCTUnwrap(next.state["selected"] as? [String: Any])
+        XCTAssertNotEqual(second["id"] as? String, selected["id"] as? String)
+        XCTAssertTrue(next.screen.contains("failed step 2 of 13"))
     }
 }

@@ -18,6 +18,11 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "workflow-tree-\(size).txt", size: size, keys: "", extra: ["argo/db-auditing-x7k2p"]))
             all.append(Capture(file: "workflow-retries-\(size).txt", size: size, keys: "j j", extra: ["argo/integration-tests-r2d2x"]))
             all.append(Capture(file: "help-\(size).txt", size: size, keys: "?"))
+            let fleet = ["argo/db-fleet-audit-9h3kq"]
+            all.append(Capture(file: "tree-folded-fan-out-\(size).txt", size: size, keys: "", extra: fleet))
+            all.append(Capture(file: "tree-failed-step-\(size).txt", size: size, keys: "f", extra: fleet))
+            all.append(Capture(file: "node-details-\(size).txt", size: size, keys: "f <Enter> G", extra: fleet))
+            all.append(Capture(file: "tree-outputs-column-\(size).txt", size: size, keys: "f o", extra: fleet))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all

@@ -1,3 +1,4 @@
+import ArgoViewModel
 import XCTest
 
 @testable import ArgoRender

@@ -38,14 +38,14 @@ final class TreeRulesTests: XCTestCase {
     }
 
     /// The node a row hangs under in `argo get`: the StepGroup or Retry listing it, else its boundary.
-    func directParent(_ id: String, in nodes: [String: NodeStatus]) -> String? {
+    static func directParent(_ id: String, in nodes: [String: NodeStatus]) -> String? {
         for (pid, p) in nodes where (p.type == "StepGroup" || p.type == "Retry") && (p.children ?? []).contains(id) {
             return pid
         }
         return nodes[id]?.boundaryID.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func isHidden(_ node: NodeStatus) -> Bool {
+    static func isHidden(_ node: NodeStatus) -> Bool {
         switch node.type {
         case "StepGroup", "TaskGroup", "Container": return true
         case "Retry": return (node.children ?? []).count == 1
@@ -62,19 +62,19 @@ final class TreeRulesTests: XCTestCase {
             // Nothing hidden is drawn; nothing is drawn twice.
             XCTAssertEqual(Set(shown).count, shown.count, "\(file): a node drawn twice")
             for id in shown {
-                XCTAssertFalse(isHidden(nodes[id]!), "\(file): \(nodes[id]!.type) \(nodes[id]!.shownName) should be hidden")
+                XCTAssertFalse(Self.isHidden(nodes[id]!), "\(file): \(nodes[id]!.type) \(nodes[id]!.shownName) should be hidden")
             }
             // The root comes first.
             if nodes[wf.name] != nil { XCTAssertEqual(shown.first, wf.name, file) }
             // Every visible node whose ancestry reaches the root (or the exit handler) is drawn.
             let exitRoot = nodes.values.first(where: { $0.name == wf.name + ".onExit" })?.id
-            for (id, node) in nodes where !isHidden(node) {
+            for (id, node) in nodes where !Self.isHidden(node) {
                 var cursor: String? = id
                 var seen: Set<String> = []
                 var reachesRoot = false
                 while let current = cursor, seen.insert(current).inserted {
                     if current == wf.name || current == exitRoot { reachesRoot = true; break }
-                    cursor = directParent(current, in: nodes)
+                    cursor = Self.directParent(current, in: nodes)
                 }
                 let drawable = ["Pod", "Skipped", "Suspend", "HTTP", "Plugin", "DAG", "Steps", "StepGroup", "Retry"].contains(node.type)
                 if reachesRoot && drawable {
@@ -84,15 +84,15 @@ final class TreeRulesTests: XCTestCase {
             // A node's row comes after its nearest visible ancestor's row.
             let position = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($1, $0) })
             for id in shown {
-                var parent = directParent(id, in: nodes)
-                while let p = parent, let pn = nodes[p], isHidden(pn) { parent = directParent(p, in: nodes) }
+                var parent = Self.directParent(id, in: nodes)
+                while let p = parent, let pn = nodes[p], Self.isHidden(pn) { parent = Self.directParent(p, in: nodes) }
                 if let p = parent, let pp = position[p] {
                     XCTAssertLessThan(pp, position[id]!, "\(file): \(nodes[id]!.shownName) drawn before its parent")
                 }
             }
             // Siblings (same direct parent) are ordered by start time, then item index, then name.
             var byParent: [String: [String]] = [:]
-            for id in shown { if let p = directParent(id, in: nodes) { byParent[p, default: []].append(id) } }
+            for id in shown { if let p = Self.directParent(id, in: nodes) { byParent[p, default: []].append(id) } }
             for (_, siblings) in byParent where siblings.count > 1 {
                 for (a, b) in zip(siblings, siblings.dropFirst()) {
                     let na = nodes[a]!, nb = nodes[b]!

@@ -1,0 +1,39 @@
+import ArgoAPI
+
+/// Short human forms of times and counts, as the screens print them.
+public enum Format {
+    /// `42s`, `5m03s`, `2h05m`, `3d4h`.
+    public static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" + String(s % 60).leftPadded(to: 2) + "s" }
+        if s < 86400 { return "\(s / 3600)h" + String((s % 3600) / 60).leftPadded(to: 2) + "m" }
+        return "\(s / 86400)d\((s % 86400) / 3600)h"
+    }
+
+    /// `42s`, `5m`, `2h`, `3d`: how long ago.
+    public static func age(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+
+    /// Duration of something that started and maybe finished; running things count up to `now`.
+    public static func span(started: Timestamp?, finished: Timestamp?, now: Double) -> String {
+        guard let started else { return "" }
+        return duration((finished?.seconds ?? now) - started.seconds)
+    }
+
+    /// `1,250`.
+    public static func count(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
