@@ -110,7 +110,8 @@ public enum Screens {
         let nsWidth = showNamespace ? min(max(9, visible.map { DisplayText.width($0.namespace) }.max() ?? 0), 20) : 0
         var columns: [(String, Int)] = [("NAME", nameWidth + 2)]
         if showNamespace { columns.append(("NAMESPACE", nsWidth)) }
-        columns += [("PROGRESS", 8), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)]
+        let progressWidth = max(8, visible.map { DisplayText.width($0.status?.progress ?? "") }.max() ?? 0)
+        columns += [("PROGRESS", progressWidth), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)]
         header(columns, y: 1, into: &canvas)
 
         if visible.isEmpty {
@@ -130,8 +131,8 @@ public enum Screens {
                 canvas.put(DisplayText.truncate(wf.namespace, to: nsWidth), x: x, y: y)
                 x += nsWidth + 1
             }
-            canvas.put(wf.status?.progress ?? "", x: x, y: y, limit: x + 8)
-            x += 9
+            canvas.put(wf.status?.progress ?? "", x: x, y: y, limit: x + progressWidth)
+            x += progressWidth + 1
             let age = wf.metadata.creationTimestamp.map { Format.age(model.now - $0.seconds) } ?? ""
             canvas.put(age, x: x, y: y, limit: x + 5)
             x += 6
