@@ -5,40 +5,15 @@ import XCTest
 @testable import ArgoAPI
 
 /// The real client (libcurl) against the demo server on 127.0.0.1.
-final class ClientOverHTTPTests: XCTestCase {
-    var server: DemoServer!
-    var client: ArgoClient!
-
-    override func setUpWithError() throws {
-        server = DemoServer(cluster: DemoCluster(ordinary: 1_250))
-        try server.start(port: 0)
-        client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
-    }
-
-    override func tearDown() {
-        client.shutdown()
-        server.stop()
-    }
-
-    func wait<T>(_ call: (@escaping @Sendable (CallEvent<T>) -> Void) -> Void) -> Result<T, APIError> {
-        let done = expectation(description: "call")
-        let box = Box<Result<T, APIError>>()
-        call { event in
-            if case .done(let result, _) = event {
-                box.value = result
-                done.fulfill()
-            }
-        }
-        wait(for: [done], timeout: 30)
-        return box.value!
-    }
+final class ClientOverHTTPTests: DemoServerTestCase {
+    override var ordinaryWorkflows: Int { 1_250 }
 
     func testPagesThroughTheWholeListWithoutNodes() throws {
         var names: [String] = []
         var token: String?
         var pages = 0
         repeat {
-            let result: Result<WorkflowList, APIError> = wait { [client] handler in
+            let result: Result<WorkflowList, APIError> = outcome { [client] handler in
                 client!.listWorkflows(namespace: "argo", limit: 100, continueToken: token, handler: handler)
             }
             let page = try result.get()
@@ -65,7 +40,7 @@ final class ClientOverHTTPTests: XCTestCase {
     }
 
     func testGetReturnsTheNodeTree() throws {
-        let result: Result<Workflow, APIError> = wait { [client] handler in
+        let result: Result<Workflow, APIError> = outcome { [client] handler in
             client!.getWorkflow(namespace: "argo", name: "db-auditing-x7k2p", handler: handler)
         }
         let wf = try result.get()
@@ -77,7 +52,7 @@ final class ClientOverHTTPTests: XCTestCase {
     }
 
     func testMissingWorkflowIsA404InWords() {
-        let result: Result<Workflow, APIError> = wait { [client] handler in
+        let result: Result<Workflow, APIError> = outcome { [client] handler in
             client!.getWorkflow(namespace: "argo", name: "no-such-workflow", handler: handler)
         }
         guard case .failure(let error) = result, case .http(404, let message, _) = error else {
@@ -128,5 +103,39 @@ enum DemoServerQuery {
             }
         }
         return nil
+    }
+}
+
+/// A demo server on a free loopback port and a client of it, for each test.
+class DemoServerTestCase: XCTestCase {
+    var server: DemoServer!
+    var client: ArgoClient!
+    var ordinaryWorkflows: Int { 3 }
+
+    override func setUpWithError() throws {
+        server = DemoServer(cluster: DemoCluster(ordinary: ordinaryWorkflows))
+        try server.start(port: 0)
+        client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
+    }
+
+    override func tearDown() {
+        client.shutdown()
+        server.stop()
+    }
+}
+
+extension XCTestCase {
+    /// Starts a client call and waits (up to 30 s) for its final result, past any retries.
+    func outcome<T>(of start: (@escaping @Sendable (CallEvent<T>) -> Void) -> Void) -> Result<T, APIError> {
+        let done = expectation(description: "call")
+        let box = Box<Result<T, APIError>>()
+        start { event in
+            if case .done(let result, _) = event {
+                box.value = result
+                done.fulfill()
+            }
+        }
+        wait(for: [done], timeout: 30)
+        return box.value!
     }
 }

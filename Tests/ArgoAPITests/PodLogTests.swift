@@ -78,40 +78,14 @@ extension Result {
 
 /// The client against the demo server: logs of real pod names, both framings, errors in words, and the
 /// large failed DAG.
-final class PodLogOverHTTPTests: XCTestCase {
-    var server: DemoServer!
-    var client: ArgoClient!
-
-    override func setUpWithError() throws {
-        server = DemoServer(cluster: DemoCluster(ordinary: 3))
-        try server.start(port: 0)
-        client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
-    }
-
-    override func tearDown() {
-        client.shutdown()
-        server.stop()
-    }
-
-    func call<T>(_ start: (@escaping @Sendable (CallEvent<T>) -> Void) -> Void) -> Result<T, APIError> {
-        let done = expectation(description: "call")
-        let box = Box<Result<T, APIError>>()
-        start { event in
-            if case .done(let result, _) = event {
-                box.value = result
-                done.fulfill()
-            }
-        }
-        wait(for: [done], timeout: 30)
-        return box.value!
-    }
+final class PodLogOverHTTPTests: DemoServerTestCase {
 
     func workflow(_ name: String) throws -> Workflow {
-        try call { [client] in client!.getWorkflow(namespace: "argo", name: name, handler: $0) }.get()
+        try outcome { [client] in client!.getWorkflow(namespace: "argo", name: name, handler: $0) }.get()
     }
 
     func log(_ wf: Workflow, _ pod: String, tail: Int?, timestamps: Bool = false, eventStream: Bool = false) -> Result<PodLog, APIError> {
-        call { [client] in
+        outcome { [client] in
             client!.podLog(namespace: "argo", name: wf.name, podName: pod, tailLines: tail, timestamps: timestamps,
                 eventStream: eventStream, handler: $0)
         }
