@@ -60,7 +60,7 @@ public final class ArgoClient: @unchecked Sendable {
     }
 
     /// Sends a request, reads the answer with `decode`, and retries with backoff while the error allows.
-    private func fetch<T: Sendable>(
+    func fetch<T: Sendable>(
         _ request: HTTPRequest, namespace: String, attempt: Int,
         decode: @escaping @Sendable (HTTPResponse) -> Result<T, APIError>,
         handler: @escaping @Sendable (CallEvent<T>) -> Void

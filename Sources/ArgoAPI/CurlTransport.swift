@@ -37,12 +37,21 @@ public final class CurlTransport: @unchecked Sendable {
     public var maxBodyBytes = 512 * 1024 * 1024
     /// A transfer that receives nothing for this long is abandoned.
     public var stallSeconds = 15
+    /// A stream (`stream(_:)`) that receives nothing, keep-alives included, for this long is abandoned
+    /// with a `.timeout`. Argo Server sends a keep-alive every 15 s on server-sent events.
+    public var streamStallSeconds: Double = 45
 
     private let lock = NSLock()
     private var pending: [Transfer] = []
+    /// Serial numbers of transfers to drop. Not object identities: a finished transfer's memory can hold the
+    /// next one by the time the worker looks, and a stale cancel would then drop a request that was never sent.
+    private var cancelRequests: Set<UInt64> = []
     private var running = true
     private var multi: UnsafeMutableRawPointer?
     private var thread: Thread?
+
+    /// The detail of the failure a transfer gets once the transport is shut down.
+    public static let shutDownDetail = "client is shut down"
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
@@ -74,10 +83,53 @@ public final class CurlTransport: @unchecked Sendable {
         if accepting { pending.append(transfer) }
         lock.unlock()
         guard accepting else {
-            completion(.failure(TransportFailure(kind: .other, detail: "client is shut down")))
+            completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
             return
         }
         if let multi { curl_multi_wakeup(multi) }
+    }
+
+    /// One part of a streamed answer, in order: the head once the status is 2xx, then the body's bytes as
+    /// they arrive.
+    public enum StreamPart: Sendable {
+        case head(status: Int, contentType: String)
+        case body(Data)
+    }
+
+    /// Sends a request whose answer is a stream: a 2xx answer's body goes to `onPart` as it arrives (no
+    /// size cap), after its `.head`; any other answer is read whole (with the usual cap) and given to
+    /// `completion` as an ordinary response, so refusals read like those of `send`. `completion` runs last,
+    /// once: a 2xx stream ends with an empty body. Nothing arrives after the transfer is cancelled by the
+    /// worker; callbacks already running may finish. All callbacks run on the worker thread: keep them short.
+    /// - Parameter stallSeconds: silence that abandons the stream (default `streamStallSeconds`).
+    @discardableResult
+    public func stream(
+        _ request: HTTPRequest, stallSeconds: Double? = nil, onPart: @escaping @Sendable (StreamPart) -> Void,
+        completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void
+    ) -> TransferHandle {
+        let transfer = Transfer(request: request, url: settings.baseURL + request.path, completion: completion)
+        transfer.onPart = onPart
+        transfer.streamStall = stallSeconds ?? streamStallSeconds
+        let handle = TransferHandle(transport: self, transfer: transfer)
+        lock.lock()
+        let accepting = running
+        if accepting { pending.append(transfer) }
+        lock.unlock()
+        guard accepting else {
+            completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
+            return handle
+        }
+        if let multi { curl_multi_wakeup(multi) }
+        return handle
+    }
+
+    /// Asks the worker to drop a transfer: it is removed from libcurl and its completion is not called.
+    func cancel(_ transfer: Transfer) {
+        lock.lock()
+        let live = running
+        if live { cancelRequests.insert(transfer.serial) }
+        lock.unlock()
+        if live, let multi { curl_multi_wakeup(multi) }
     }
 
     private func loop() {
@@ -86,16 +138,28 @@ public final class CurlTransport: @unchecked Sendable {
         while true {
             lock.lock()
             let stillRunning = running
-            let newTransfers = pending
+            var newTransfers = pending
             pending.removeAll()
+            let cancels = cancelRequests
+            cancelRequests.removeAll()
             lock.unlock()
             if !stillRunning { break }
+            if !cancels.isEmpty {
+                newTransfers.removeAll { cancels.contains($0.serial) }
+                for (easy, transfer) in active where cancels.contains(transfer.serial) {
+                    curl_multi_remove_handle(multi, easy)
+                    curl_easy_cleanup(easy)
+                    transfer.cleanup()
+                    active.removeValue(forKey: easy)
+                }
+            }
             for transfer in newTransfers {
                 guard let easy = configure(transfer) else {
                     transfer.completion(.failure(TransportFailure(kind: .other, detail: "libcurl could not start")))
                     continue
                 }
                 active[easy] = transfer
+                transfer.lastActivity = CurlTransport.monotonic()
                 curl_multi_add_handle(multi, easy)
             }
             var runningCount: Int32 = 0
@@ -110,14 +174,30 @@ public final class CurlTransport: @unchecked Sendable {
                 }
                 curl_easy_cleanup(raw)
             }
+            // Streams that went silent for too long are abandoned (keep-alives count as life).
+            var timeout: Int32 = 1000
+            let now = CurlTransport.monotonic()
+            for (easy, transfer) in active {
+                guard let stall = transfer.streamStall else { continue }
+                if now - transfer.lastActivity > stall {
+                    curl_multi_remove_handle(multi, easy)
+                    curl_easy_cleanup(easy)
+                    transfer.cleanup()
+                    active.removeValue(forKey: easy)
+                    transfer.completion(.failure(TransportFailure(
+                        kind: .timeout, detail: "no data for \(CurlTransport.seconds(stall)) (the stream stalled)")))
+                } else {
+                    timeout = min(timeout, Int32(max(10, min(1000, stall * 250))))
+                }
+            }
             var ready: Int32 = 0
-            curl_multi_poll(multi, nil, 0, 1000, &ready)
+            curl_multi_poll(multi, nil, 0, timeout, &ready)
         }
         for (easy, transfer) in active {
             curl_multi_remove_handle(multi, easy)
             curl_easy_cleanup(easy)
             transfer.cleanup()
-            transfer.completion(.failure(TransportFailure(kind: .other, detail: "client is shut down")))
+            transfer.completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
         }
         curl_multi_cleanup(multi)
         self.multi = nil
@@ -130,8 +210,12 @@ public final class CurlTransport: @unchecked Sendable {
         argotop_curl_setopt_string(easy, CURLOPT_URL, transfer.url)
         argotop_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         argotop_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT, 10)
-        argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
-        argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+        if transfer.streamStall == nil {
+            argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+            argotop_curl_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+        } else {
+            argotop_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        }
         argotop_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.insecureSkipVerify ? 0 : 1)
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.insecureSkipVerify ? 0 : 2)
@@ -171,6 +255,12 @@ public final class CurlTransport: @unchecked Sendable {
         transfer.completion(.success(HTTPResponse(status: status, contentType: transfer.contentType, body: transfer.body)))
     }
 
+    static func monotonic() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000 }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
     static func kind(of code: CURLcode) -> TransportFailure.Kind {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
@@ -185,8 +275,24 @@ public final class CurlTransport: @unchecked Sendable {
     }
 }
 
+/// A transfer started by `CurlTransport.stream`; `cancel()` drops it (idempotent, any thread).
+public final class TransferHandle: @unchecked Sendable {
+    private weak var transport: CurlTransport?
+    private let transfer: Transfer
+
+    init(transport: CurlTransport, transfer: Transfer) {
+        self.transport = transport
+        self.transfer = transfer
+    }
+
+    public func cancel() { transport?.cancel(transfer) }
+}
+
 /// The state of one transfer, owned by the worker while libcurl runs it.
 final class Transfer {
+    private static let counter = Counter()
+    /// Unique for the life of the process.
+    let serial = Transfer.counter.next()
     let request: HTTPRequest
     let url: String
     let completion: @Sendable (Result<HTTPResponse, TransportFailure>) -> Void
@@ -194,6 +300,12 @@ final class Transfer {
     var contentType = ""
     var maxBodyBytes = Int.max
     var tooLarge = false
+    /// Set for a stream: its parts go here once the status is 2xx, and this much silence abandons it.
+    var onPart: (@Sendable (CurlTransport.StreamPart) -> Void)?
+    var streamStall: Double?
+    var status = 0
+    var streaming = false
+    var lastActivity = 0.0
     var headers: UnsafeMutablePointer<curl_slist>?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
@@ -221,6 +333,11 @@ private let curlWriteBody: argotop_curl_write_fn = { data, size, count, owner in
     guard let data, let owner else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(owner).takeUnretainedValue()
     let length = size * count
+    transfer.lastActivity = CurlTransport.monotonic()
+    if transfer.streaming, let onPart = transfer.onPart {
+        onPart(.body(Data(bytes: data, count: length)))
+        return length
+    }
     if transfer.body.count + length > transfer.maxBodyBytes {
         transfer.tooLarge = true
         return 0
@@ -236,10 +353,30 @@ private let curlWriteHeader: argotop_curl_write_fn = { data, size, count, owner 
     let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
         String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
     }
+    transfer.lastActivity = CurlTransport.monotonic()
     if line.lowercased().hasPrefix("content-type:") {
         transfer.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
     } else if line.hasPrefix("HTTP/") {
         transfer.contentType = ""
+        let parts = line.split(separator: " ")
+        transfer.status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+    } else if line == "\r\n" || line == "\n", let onPart = transfer.onPart, (200..<300).contains(transfer.status) {
+        // The end of a 2xx head: from here on the body is the stream.
+        transfer.streaming = true
+        onPart(.head(status: transfer.status, contentType: transfer.contentType))
     }
     return length
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64 = 0
+
+    func next() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
 }

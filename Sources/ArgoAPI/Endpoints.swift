@@ -35,6 +35,48 @@ public enum Endpoints {
         return "/api/v1/workflows/\(escapePath(namespace))/\(escapePath(name))/log" + queryString(query)
     }
 
+    /// The log of one container, followed or not, with the options a stream needs: `sinceTime` (RFC 3339,
+    /// lines at or after it) resumes a broken stream.
+    public static func podLog(
+        namespace: String, name: String, podName: String, container: String = "main", follow: Bool, tailLines: Int?,
+        sinceTime: String?, timestamps: Bool
+    ) -> String {
+        var query = [("podName", podName), ("logOptions.container", container)]
+        if follow { query.append(("logOptions.follow", "true")) }
+        if let tailLines { query.append(("logOptions.tailLines", String(max(0, tailLines)))) }
+        if let sinceTime, !sinceTime.isEmpty { query.append(("logOptions.sinceTime", sinceTime)) }
+        query.append(("logOptions.timestamps", timestamps ? "true" : "false"))
+        return "/api/v1/workflows/\(escapePath(namespace))/\(escapePath(name))/log" + queryString(query)
+    }
+
+    /// `GET /api/v1/workflow-events/{ns}`: changes to workflows after `resourceVersion`, one message each.
+    /// `fields` applies to the envelope (`result.type`, `result.object.…`).
+    public static func watchWorkflows(namespace: String, resourceVersion: String?, fieldSelector: String?, fields: String?) -> String {
+        var query: [(String, String)] = []
+        if let resourceVersion, !resourceVersion.isEmpty { query.append(("listOptions.resourceVersion", resourceVersion)) }
+        if let fieldSelector, !fieldSelector.isEmpty { query.append(("listOptions.fieldSelector", fieldSelector)) }
+        if let fields, !fields.isEmpty { query.append(("fields", fields)) }
+        return "/api/v1/workflow-events/\(escapePath(namespace))" + queryString(query)
+    }
+
+    /// The watch's `fields` for the rows of the list: each `items.X` of `listFields` becomes `result.object.X`
+    /// (the list's own `metadata.…` are dropped), plus `result.type` and the object's resourceVersion, which
+    /// a watch needs to resume.
+    public static func watchFields(from listFields: String = Endpoints.listFields) -> String {
+        var paths = ["result.type", "result.object.metadata.resourceVersion"]
+        for path in listFields.split(separator: ",").map(String.init) where path.hasPrefix("items.") {
+            let watched = "result.object." + path.dropFirst("items.".count)
+            if !paths.contains(watched) { paths.append(watched) }
+        }
+        return paths.joined(separator: ",")
+    }
+
+    /// Argo Server's artifact download (server/artifacts/artifact_server.go `GetArtifactFile`):
+    /// `/artifact-files/{ns}/workflows/{name}/{nodeId}/outputs/{artifactName}`.
+    public static func artifactFile(namespace: String, workflow: String, nodeID: String, artifactName: String, direction: String = "outputs") -> String {
+        "/artifact-files/\(escapePath(namespace))/workflows/\(escapePath(workflow))/\(escapePath(nodeID))/\(direction)/\(escapePath(artifactName))"
+    }
+
     public static func queryString(_ items: [(String, String)]) -> String {
         if items.isEmpty { return "" }
         return "?" + items.map { escapeQuery($0.0) + "=" + escapeQuery($0.1) }.joined(separator: "&")

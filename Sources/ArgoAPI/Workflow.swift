@@ -3,6 +3,8 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
     public var name: String
     public var namespace: String?
     public var uid: String?
+    /// The object's version in the cluster (opaque; a watch resumes after it).
+    public var resourceVersion: String?
     public var creationTimestamp: Timestamp?
     public var labels: [String: String]?
     public var annotations: [String: String]?
@@ -19,6 +21,7 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
         name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
         namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
         uid = try c.decodeIfPresent(String.self, forKey: .uid)
+        resourceVersion = try? c.decodeIfPresent(String.self, forKey: .resourceVersion)
         creationTimestamp = try c.decodeIfPresent(Timestamp.self, forKey: .creationTimestamp)
         // Hand-written objects carry unquoted numbers and booleans as label values; read them as text.
         labels = try c.decodeIfPresent([String: LenientString].self, forKey: .labels)?.mapValues { $0.value }

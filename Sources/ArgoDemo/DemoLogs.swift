@@ -14,23 +14,71 @@ public enum DemoPodLog: Equatable, Sendable {
     case lines([DemoLogLine])
 }
 
+/// A container's log as a followed stream sees it: the lines written so far, and whether the container is done.
+public enum DemoLogState: Equatable, Sendable {
+    case noWorkflow
+    case noPod
+    /// The pod was garbage-collected after its workflow ended: the log endpoint has nothing to stream.
+    case gone
+    case lines([DemoLogLine], finished: Bool)
+}
+
 extension DemoCluster {
     /// The log of `container` of the pod `podName` of a workflow: generated from its node, the same every time.
     /// Only `main` says much; `wait` has the executor's two lines; other containers are empty.
     public func podLog(namespace ns: String, workflow name: String, podName: String, container: String) -> DemoPodLog {
+        switch logState(namespace: ns, workflow: name, podName: podName, container: container) {
+        case .noWorkflow: return .noWorkflow
+        case .noPod: return .noPod
+        case .gone: return .lines([])
+        case .lines(let lines, _): return .lines(lines)
+        }
+    }
+
+    /// The lines of a container written by now. A running step of a moving cluster shows the first lines of
+    /// the log it will have when it ends, so that a followed log only ever grows.
+    public func logState(namespace ns: String, workflow name: String, podName: String, container: String) -> DemoLogState {
         guard let wf = workflow(named: name), ns.isEmpty || wf["metadata"]?["namespace"]?.stringValue == ns else {
             return .noWorkflow
         }
+        if gonePod(podName)?.workflow == name { return .gone }
         guard case .object(let nodes)? = wf["status"]?["nodes"],
-            let node = nodes.first(where: { WorkflowBuilder.podName(workflow: wf, node: $0.1) == podName })?.1
+            let (id, node) = nodes.first(where: { WorkflowBuilder.podName(workflow: wf, node: $0.1) == podName })
         else { return .noPod }
+        let finished = node["finishedAt"]?.stringValue != nil
+        var source = node
+        var all = nodes
+        var visibleUntil = Double.infinity
+        if !finished, let final = finalForm(of: name), case .object(let finalNodes)? = final["status"]?["nodes"],
+            let planned = finalNodes.first(where: { $0.0 == id })?.1
+        {
+            source = planned
+            all = finalNodes
+            visibleUntil = now
+        }
+        var lines: [DemoLogLine]
         switch container {
         case "main":
-            let boundary = node["boundaryID"]?.stringValue.flatMap { id in nodes.first(where: { $0.0 == id })?.1 }
-            return .lines(DemoCluster.mainLog(of: node, boundary: boundary, workflowName: name, now: now))
-        case "wait": return .lines(DemoCluster.waitLog(of: node, now: now))
-        default: return .lines([])
+            let boundary = source["boundaryID"]?.stringValue.flatMap { b in all.first(where: { $0.0 == b })?.1 }
+            lines = DemoCluster.mainLog(of: source, boundary: boundary, workflowName: name, now: origin)
+        case "wait": lines = DemoCluster.waitLog(of: source, now: origin)
+        default: lines = []
         }
+        if visibleUntil < .infinity { lines = lines.filter { $0.time <= visibleUntil } }
+        return .lines(lines, finished: finished)
+    }
+
+    /// The text of an output artifact of a node: `main-logs` of a pod that is gone (its archived log, plain
+    /// lines without timestamps). Nil when there is no such artifact.
+    public func artifactText(namespace ns: String, workflow name: String, nodeID: String, artifactName: String) -> String? {
+        guard let wf = workflow(named: name), ns.isEmpty || wf["metadata"]?["namespace"]?.stringValue == ns,
+            case .object(let nodes)? = wf["status"]?["nodes"], let node = nodes.first(where: { $0.0 == nodeID })?.1,
+            case .array(let artifacts)? = node["outputs"]?["artifacts"],
+            artifacts.contains(where: { $0["name"]?.stringValue == artifactName }), artifactName == "main-logs"
+        else { return nil }
+        let boundary = node["boundaryID"]?.stringValue.flatMap { b in nodes.first(where: { $0.0 == b })?.1 }
+        let lines = DemoCluster.mainLog(of: node, boundary: boundary, workflowName: name, now: origin)
+        return lines.map { $0.text + "\n" }.joined()
     }
 
     static func times(of node: JSONValue, now: Double) -> (Double, Double)? {

@@ -1,3 +1,4 @@
+import ArgoAPI
 import Foundation
 
 /// A simulated Argo Server over real HTTP/1.1 on a loopback port: the endpoints argotop uses, with Argo's
@@ -6,8 +7,20 @@ import Foundation
 public final class DemoServer: @unchecked Sendable {
     public let cluster: DemoCluster
     public private(set) var port: Int = 0
+    /// Seconds between keep-alive comment lines on server-sent-event streams (Argo Server: 15).
+    public var keepAliveSeconds: Double {
+        get { lock.withLock { keepAlive } }
+        set { lock.withLock { keepAlive = newValue } }
+    }
+    /// Faults to inject into streams, for tests of reconnection; each fires once, then clears itself.
+    public var faults: DemoFaults {
+        get { lock.withLock { faults_ } }
+        set { lock.withLock { faults_ = newValue } }
+    }
+    private var keepAlive: Double = 15
+    var faults_ = DemoFaults()
     private var listenFD: Int32 = -1
-    private let lock = NSLock()
+    let lock = NSLock()
     private var log: [String] = []
     private var stopped = false
 
@@ -57,6 +70,8 @@ public final class DemoServer: @unchecked Sendable {
             listenFD = -1
         }
     }
+
+    var isStopped: Bool { lock.withLock { stopped } }
 
     /// Every request line served so far (`GET /api/v1/…?…`), for tests.
     public var requestLog: [String] {
@@ -120,6 +135,11 @@ public final class DemoServer: @unchecked Sendable {
             lock.lock()
             log.append("\(parts[0]) \(parts[1])")
             lock.unlock()
+
+            if String(parts[0]) == "GET", let stream = streamRequest(target: String(parts[1]), headers: headers) {
+                serveStream(fd, stream)
+                return
+            }
             let response = respond(method: String(parts[0]), target: String(parts[1]), headers: headers)
             let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
             var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
@@ -136,7 +156,7 @@ public final class DemoServer: @unchecked Sendable {
         return nil
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -146,7 +166,7 @@ public final class DemoServer: @unchecked Sendable {
         return true
     }
 
-    struct Response {
+    struct Response: Error {
         var status: Int
         var contentType = "application/json"
         var body: [UInt8]
@@ -158,10 +178,17 @@ public final class DemoServer: @unchecked Sendable {
         guard method == "GET" else { return error(405, code: 12, "method \(method) is not supported by the demo server") }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         // segments of "/api/v1/workflows/ns/name" are ["", "api", "v1", "workflows", "ns", "name"]
+        if segments.count >= 2, segments[1] == "artifact-files" {
+            return artifact(Array(segments.dropFirst(2)))
+        }
         guard segments.count >= 3, segments[1] == "api", segments[2] == "v1" else {
             return error(404, code: 5, "no such path: \(path)")
         }
         let rest = Array(segments.dropFirst(3))
+        if rest.first == "workflow-events" {
+            // Reached only when the watch cannot start (see `streamRequest`).
+            return error(400, code: 3, "bad watch request")
+        }
         switch rest.first {
         case "version":
             return json(.object([("version", .string("v4.1.2-demo")), ("platform", .string("linux/amd64"))]))
@@ -187,39 +214,96 @@ public final class DemoServer: @unchecked Sendable {
         }
     }
 
-    /// `…/{name}/log?podName=…&logOptions.container=…&logOptions.tailLines=…&logOptions.timestamps=…`: the lines
-    /// as `{"result":{"content":…,"podName":…}}`, one a line, or as server-sent events. Never followed: the
-    /// answer ends after the last line.
+    /// `…/{name}/log?podName=…&logOptions.container=…&logOptions.tailLines=…&logOptions.sinceTime=…&logOptions.timestamps=…`:
+    /// the lines as `{"result":{"content":…,"podName":…}}`, one a line, or as server-sent events. This answer is
+    /// not followed: it ends after the last line (`logOptions.follow=true` is served by `serveStream`).
+    /// A pod that is gone gives no lines, as Argo Server does (it finds no pod to stream).
     func podLog(namespace: String, workflow name: String, query: [String: String], eventStream: Bool) -> Response {
-        let podName = query["podName"] ?? ""
-        let container = (query["logOptions.container"] ?? "").isEmpty ? "main" : query["logOptions.container"]!
-        if podName.isEmpty { return error(400, code: 3, "the demo server needs podName to give a log") }
-        var lines: [DemoLogLine]
-        switch cluster.podLog(namespace: namespace, workflow: name, podName: podName, container: container) {
-        case .noWorkflow: return error(404, code: 5, "workflows.argoproj.io \"\(name)\" not found")
-        case .noPod: return error(404, code: 5, "pods \"\(podName)\" not found")
-        case .lines(let all): lines = all
+        let request: LogRequest
+        switch logRequest(namespace: namespace, workflow: name, query: query) {
+        case .failure(let refusal): return refusal
+        case .success(let r): request = r
         }
-        if let text = query["logOptions.tailLines"], !text.isEmpty {
-            guard let tail = Int(text), tail >= 0 else { return error(400, code: 3, "invalid logOptions.tailLines \(text)") }
-            lines = Array(lines.suffix(tail))
-        }
-        let timestamps = query["logOptions.timestamps"] == "true"
         var body: [UInt8] = []
-        for line in lines {
-            let content = timestamps ? DemoCluster.logTimestamp(line.time) + " " + line.text : line.text
-            let message = JSONValue.object([("result", .object([("content", .string(content)), ("podName", .string(podName))]))])
-            if eventStream {
-                body += Array("data: ".utf8) + message.serialized() + [10, 10]
-            } else {
-                body += message.serialized() + [10]
-            }
-        }
+        for line in request.initialLines() { body += request.message(line, eventStream: eventStream) }
         return Response(status: 200, contentType: eventStream ? "text/event-stream" : "application/json", body: body)
     }
 
+    /// A log request, read and checked.
+    struct LogRequest {
+        var namespace: String
+        var workflow: String
+        var podName: String
+        var container: String
+        var tailLines: Int?
+        var since: PreciseTime?
+        var timestamps: Bool
+        var follow: Bool
+        var state: DemoLogState
+
+        /// The lines the answer starts with: at or after `sinceTime`, then the last `tailLines`.
+        func initialLines() -> [DemoLogLine] {
+            guard case .lines(var lines, _) = state else { return [] }
+            lines = lines.filter { isWanted($0) }
+            if let tailLines { lines = Array(lines.suffix(tailLines)) }
+            return lines
+        }
+
+        func isWanted(_ line: DemoLogLine) -> Bool {
+            guard let since else { return true }
+            return PreciseTime(rfc3339: DemoCluster.logTimestamp(line.time)).map { $0 >= since } ?? true
+        }
+
+        func message(_ line: DemoLogLine, eventStream: Bool) -> [UInt8] {
+            let content = timestamps ? DemoCluster.logTimestamp(line.time) + " " + line.text : line.text
+            let message = JSONValue.object([("result", .object([("content", .string(content)), ("podName", .string(podName))]))])
+            return eventStream ? Array("data: ".utf8) + message.serialized() + [10, 10] : message.serialized() + [10]
+        }
+    }
+
+    func logRequest(namespace: String, workflow name: String, query: [String: String]) -> Result<LogRequest, Response> {
+        let podName = query["podName"] ?? ""
+        let container = (query["logOptions.container"] ?? "").isEmpty ? "main" : query["logOptions.container"]!
+        if podName.isEmpty { return .failure(error(400, code: 3, "the demo server needs podName to give a log")) }
+        var tail: Int?
+        if let text = query["logOptions.tailLines"], !text.isEmpty {
+            guard let value = Int(text), value >= 0 else { return .failure(error(400, code: 3, "invalid logOptions.tailLines \(text)")) }
+            tail = value
+        }
+        var since: PreciseTime?
+        if let text = query["logOptions.sinceTime"], !text.isEmpty {
+            guard let value = PreciseTime(rfc3339: text) else {
+                return .failure(error(400, code: 3, "parsing time \"\(text)\" as RFC3339: cannot parse"))
+            }
+            since = value
+        }
+        let state = cluster.logState(namespace: namespace, workflow: name, podName: podName, container: container)
+        switch state {
+        case .noWorkflow: return .failure(error(404, code: 5, "workflows.argoproj.io \"\(name)\" not found"))
+        case .noPod: return .failure(error(404, code: 5, "pods \"\(podName)\" not found"))
+        default: break
+        }
+        return .success(LogRequest(
+            namespace: namespace, workflow: name, podName: podName, container: container, tailLines: tail, since: since,
+            timestamps: query["logOptions.timestamps"] == "true", follow: query["logOptions.follow"] == "true", state: state))
+    }
+
+    /// `/artifact-files/{ns}/workflows/{name}/{nodeId}/outputs/{artifactName}`: the artifact's bytes. Argo
+    /// Server answers any failure here with a bare `500 Internal Server Error` in plain text.
+    func artifact(_ parts: [String]) -> Response {
+        let plain = "text/plain; charset=utf-8"
+        guard parts.count == 6, parts[1] == "workflows", parts[4] == "outputs" || parts[4] == "inputs" else {
+            return Response(status: 400, contentType: plain, body: Array("Bad Request\n".utf8))
+        }
+        guard parts[4] == "outputs",
+            let text = cluster.artifactText(namespace: parts[0], workflow: parts[2], nodeID: parts[3], artifactName: parts[5])
+        else { return Response(status: 500, contentType: plain, body: Array("Internal Server Error\n".utf8)) }
+        return Response(status: 200, contentType: plain, body: Array(text.utf8))
+    }
+
     func list(namespace: String, query: [String: String]) -> Response {
-        let all = cluster.workflows(inNamespace: namespace)
+        let (everything, version) = cluster.snapshot()
+        let all = namespace.isEmpty ? everything : everything.filter { $0["metadata"]?["namespace"]?.stringValue == namespace }
         let limit = Int(query["listOptions.limit"] ?? "") ?? 0
         var offset = 0
         if let token = query["listOptions.continue"], !token.isEmpty {
@@ -231,7 +315,7 @@ public final class DemoServer: @unchecked Sendable {
         let end = limit > 0 ? min(all.count, offset + limit) : all.count
         let page = offset < all.count ? Array(all[offset..<end]) : []
         let next = end < all.count ? String(end) : ""
-        var metadata: [(String, JSONValue)] = [("resourceVersion", .string("4242"))]
+        var metadata: [(String, JSONValue)] = [("resourceVersion", .string(String(version)))]
         if !next.isEmpty { metadata.insert(("continue", .string(next)), at: 0) }
         let body: JSONValue = .object([("metadata", .object(metadata)), ("items", page.isEmpty ? .null : .array(page))])
         return json(FieldCleaner(query["fields"] ?? "").clean(body))
@@ -244,7 +328,7 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     func reason(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"][status] ?? "Status"
+        [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone", 500: "Internal Server Error"][status] ?? "Status"
     }
 
     /// Splits `/path?a=b&c=d` and percent-decodes the query.
@@ -259,6 +343,25 @@ public final class DemoServer: @unchecked Sendable {
         }
         let path = String(target[..<q])
         return (path.removingPercentEncoding ?? path, query)
+    }
+}
+
+/// Faults a demo server injects into its streams, each once (the next stream is served normally).
+public struct DemoFaults: Sendable {
+    /// Cut the next followed log stream after it sent this many lines (the connection just drops).
+    public var cutLogAfterLines: Int?
+    /// Stall the next followed log stream after this many lines: send nothing, keep-alives included, for
+    /// `stallSeconds`, then drop the connection.
+    public var stallLogAfterLines: Int?
+    public var stallSeconds: Double = 3
+    /// Cut the next watch after it sent this many events.
+    public var cutWatchAfterEvents: Int?
+
+    public init(cutLogAfterLines: Int? = nil, stallLogAfterLines: Int? = nil, stallSeconds: Double = 3, cutWatchAfterEvents: Int? = nil) {
+        self.cutLogAfterLines = cutLogAfterLines
+        self.stallLogAfterLines = stallLogAfterLines
+        self.stallSeconds = stallSeconds
+        self.cutWatchAfterEvents = cutWatchAfterEvents
     }
 }
 

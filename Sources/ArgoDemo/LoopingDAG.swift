@@ -52,8 +52,10 @@ extension DemoCluster {
         }
     }
 
+    /// - Parameter archived: items whose failed step's pod is gone, its log kept as the `main-logs` artifact.
     static func loopingDAGBuilder(
-        name: String, namespace: String, items: Int, failing: Set<Int>, erroring: Set<Int>, now: Double
+        name: String, namespace: String, items: Int, failing: Set<Int>, erroring: Set<Int>, now: Double,
+        archived: Set<Int> = []
     ) -> WorkflowBuilder {
         let wf = WorkflowBuilder(name: name, namespace: namespace, created: now - 90 * 60)
         let parts = name.split(separator: "-")
@@ -136,7 +138,12 @@ extension DemoCluster {
                         }
                     }
                 }
-                previous = wf.add(.init(name: stepName, displayName: step, type: "Pod", template: step, phase: fails ? failure!.phase : "Succeeded", boundary: dag, start: times.start, end: times.end, message: fails ? (failure!.exitCode.map { "Error (exit code \($0)): \(failure!.message)" } ?? failure!.message) : nil, exitCode: fails ? failure!.exitCode : 0, outputs: outputs, inputs: [("database", item.db)]), parent: previous)
+                var artifacts: [(String, String)] = []
+                if fails && archived.contains(i) {
+                    let pod = PodName.generate(workflowName: name, nodeName: stepName, templateName: step, nodeID: wf.nodeID(stepName), format: wf.podNameFormat)
+                    artifacts = [("main-logs", "\(name)/\(pod)/main.log")]
+                }
+                previous = wf.add(.init(name: stepName, displayName: step, type: "Pod", template: step, phase: fails ? failure!.phase : "Succeeded", boundary: dag, start: times.start, end: times.end, message: fails ? (failure!.exitCode.map { "Error (exit code \($0)): \(failure!.message)" } ?? failure!.message) : nil, exitCode: fails ? failure!.exitCode : 0, outputs: outputs, inputs: [("database", item.db)], artifacts: artifacts), parent: previous)
             }
         }
         wf.add(.init(name: "\(name).onExit", displayName: "\(name).onExit", type: "Pod", template: "notify-slack", phase: "Succeeded", start: exitStart, end: exitStart + 6, exitCode: 0, inputs: [("status", wf.phase)]))

@@ -70,6 +70,8 @@ final class WorkflowBuilder {
         var inputs: [(String, String)] = []
         var progress: String?
         var waitingOn: String?
+        /// Output artifacts: name and s3 key.
+        var artifacts: [(String, String)] = []
     }
 
     /// Adds a node and links it under `parent` (its `children`). Returns the node's id.
@@ -95,10 +97,15 @@ final class WorkflowBuilder {
         if !node.inputs.isEmpty {
             fields.append(("inputs", .object([("parameters", .array(node.inputs.map { .object([("name", .string($0.0)), ("value", .string($0.1))]) }))])))
         }
-        if !node.outputs.isEmpty || node.exitCode != nil {
+        if !node.outputs.isEmpty || node.exitCode != nil || !node.artifacts.isEmpty {
             var outputs: [(String, JSONValue)] = []
             if !node.outputs.isEmpty {
                 outputs.append(("parameters", .array(node.outputs.map { .object([("name", .string($0.0)), ("value", .string($0.1))]) })))
+            }
+            if !node.artifacts.isEmpty {
+                outputs.append(("artifacts", .array(node.artifacts.map {
+                    .object([("name", .string($0.0)), ("s3", .object([("key", .string($0.1))]))])
+                })))
             }
             if let exitCode = node.exitCode { outputs.append(("exitCode", .string(String(exitCode)))) }
             fields.append(("outputs", .object(outputs)))
@@ -108,6 +115,11 @@ final class WorkflowBuilder {
         nodes.append((id, .object(fields)))
         if let parent { childLists[parent, default: []].append(id) }
         return id
+    }
+
+    /// Adds `child` to the children of `parent` too (a step group follows every step of the group before).
+    func link(_ child: String, under parent: String) {
+        childLists[parent, default: []].append(child)
     }
 
     /// Sets a node's finish time once its members are known.
