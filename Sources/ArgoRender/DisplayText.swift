@@ -30,6 +30,28 @@ public enum DisplayText {
         return String(out)
     }
 
+    /// Drops ANSI colour and style codes (`ESC [ … m`), which logs are full of; every other escape stays for
+    /// `sanitize` to show as a placeholder.
+    public static func withoutColourCodes(_ text: String) -> String {
+        guard text.utf8.contains(0x1B) else { return text }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            if scalars[i].value == 0x1B, i + 1 < scalars.count, scalars[i + 1] == "[" {
+                var j = i + 2
+                while j < scalars.count, (0x30...0x3F).contains(scalars[j].value) { j += 1 }
+                if j < scalars.count, scalars[j] == "m" {
+                    i = j + 1
+                    continue
+                }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         if v < 0x20 || v == 0x7F { return true }

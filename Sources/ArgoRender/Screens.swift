@@ -16,6 +16,7 @@ public enum Screens {
             workflowTree(model, into: &canvas)
             failurePane(model, into: &canvas)
         case .node: nodeDetails(model, into: &canvas)
+        case .logs: logView(model, into: &canvas)
         case .help: help(model, into: &canvas)
         }
         statusLine(model, into: &canvas)
@@ -82,7 +83,19 @@ public enum Screens {
                 canvas.put(text, x: 0, y: y, style: .dim)
             }
         case .node:
-            canvas.put(" Space: fold a JSON value   Esc: back to the tree", x: 0, y: y, style: .dim)
+            canvas.put(" Space: fold a JSON value   l: its log   Esc: back to the tree", x: 0, y: y, style: .dim)
+        case .logs:
+            guard let logs = model.logs else { break }
+            var parts = [Format.count(logs.lines.count - (logs.arrangement == .sequential ? logs.sources.count : 0)) + " lines"]
+            if logs.dropped > 0 { parts.append(Format.count(logs.dropped) + " older lines dropped (keeps \(Format.count(logs.maxLines)))") }
+            let open = logs.sources.filter { if case .streaming = $0.state { return $0.follow } else { return false } }.count
+            let loading = logs.sources.filter { $0.state == .loading || $0.state == .waiting }.count
+            if loading > 0 { parts.append("reading \(loading) of \(logs.sources.count) logs…") }
+            if open > 0 { parts.append("\(open) following live") }
+            let gone = logs.sources.filter { $0.state == .gone }.count
+            if gone > 0 { parts.append("\(gone) pod" + (gone == 1 ? "" : "s") + " gone") }
+            if !logs.isRunning { parts.append("end of log") }
+            canvas.put(" " + parts.joined(separator: " · "), x: 0, y: y, style: .dim)
         case .help:
             break
         }
@@ -317,7 +330,11 @@ public enum Screens {
         let span = Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now)
         if !span.isEmpty { facts.append("duration " + span + (wf.status?.finishedAt == nil && wf.phase == "Running" ? " (running)" : "")) }
         if let progress = wf.status?.progress { facts.append("progress " + progress) }
-        canvas.put("  " + facts.joined(separator: "  "), x: x, y: 1, style: .dim)
+        x = canvas.put("  " + facts.joined(separator: "  "), x: x, y: 1, style: .dim)
+        if let open = model.open, open.stale {
+            let age = open.readAt.map { " as of " + Format.age(model.now - $0) + " ago" } ?? ""
+            canvas.put("  steps" + age + ", reading again soon", x: x, y: 1, style: .warning)
+        }
         if let message = wf.status?.message, !message.isEmpty {
             canvas.put(" " + message, x: 0, y: 2, style: look.style == .failed ? .failed : .normal)
         }
@@ -388,10 +405,126 @@ public enum Screens {
         } else {
             let room = max(0, bottom - y)
             for line in tail.lines.suffix(room) {
-                canvas.put("  " + line, x: 0, y: y)
+                canvas.put("  " + DisplayText.withoutColourCodes(String(line.prefix(model.cols * 2))), x: 0, y: y)
                 y += 1
             }
         }
+    }
+
+    // MARK: Logs
+
+    static func logView(_ model: AppModel, into canvas: inout Canvas) {
+        guard let logs = model.logs else { return }
+        var x = canvas.put(" " + logs.title, x: 0, y: 1, style: .header)
+        var flags: [String] = [logs.follow ? "following" : "paused"]
+        if logs.wrap { flags.append("wrap") }
+        if logs.onlyMatches, let query = logs.query { flags.append("only “\(query)”") }
+        if logs.arrangement == .single, let source = logs.sources.first { flags.append(source.podName + " › " + source.container) }
+        x = canvas.put("  " + flags.joined(separator: " · "), x: x, y: 1, style: .dim)
+
+        let height = model.rows - 4
+        let count = logs.visibleCount
+        guard height > 0 else { return }
+        if count == 0 {
+            let waiting = logs.isRunning ? "  waiting for the first lines…" : "  the log is empty"
+            canvas.put(waiting, x: 0, y: 2, style: .dim)
+            return
+        }
+        let labelWidth = logs.arrangement == .merged ? min(24, logs.sources.map { DisplayText.width($0.label) }.max() ?? 0) : 0
+        let cols = model.cols
+        /// The text of a line as drawn: time, source, content, with colour codes dropped and never more than
+        /// what the screen can show (a 1 MB line costs a screenful, not a megabyte).
+        func pieces(_ line: LogLine, budget: Int) -> (prefix: String, content: String) {
+            var prefix = ""
+            if logs.showTimestamps, let stamp = line.timestamp { prefix += shortTime(stamp) + " " }
+            if labelWidth > 0 { prefix += DisplayText.truncate(logs.sources[line.source].label, to: labelWidth).padded(to: labelWidth) + (model.ascii ? " | " : " │ ") }
+            let content = DisplayText.sanitize(DisplayText.withoutColourCodes(String(line.content.prefix(budget))))
+            return (prefix, content)
+        }
+        func rowsNeeded(_ line: LogLine) -> Int {
+            guard logs.wrap, !line.isHeading else { return 1 }
+            let (prefix, content) = pieces(line, budget: cols * height + 1)
+            return max(1, (DisplayText.width(prefix) + DisplayText.width(content) + cols - 2) / max(1, cols - 1))
+        }
+        var start = logs.follow ? max(0, count - height) : min(logs.top, max(0, count - 1))
+        if logs.follow && logs.wrap {
+            // Fill the screen from the bottom up.
+            var used = 0
+            start = count
+            while start > 0 {
+                let need = rowsNeeded(logs.line(at: start - 1))
+                if used + need > height && used > 0 { break }
+                used += need
+                start -= 1
+            }
+        }
+        var y = 2
+        var position = start
+        while y < 2 + height && position < count {
+            let index = logs.lineIndex(at: position)
+            let line = logs.lines[index]
+            if line.isHeading {
+                let rule = model.ascii ? "==" : "━━"
+                canvas.put(rule + " " + line.content + " ", x: 0, y: y, style: .header)
+                y += 1
+                position += 1
+                continue
+            }
+            let budget = logs.wrap ? cols * (2 + height - y) : cols * 2
+            let (prefix, content) = pieces(line, budget: budget)
+            var cx = canvas.put(" " + prefix, x: 0, y: y, style: .dim)
+            let contentStart = cx
+            var rest = Substring(content)
+            var row = y
+            // Cut or wrap at the edge.
+            while true {
+                let end = canvas.put(String(rest), x: cx, y: row, limit: cols)
+                _ = end
+                if !logs.wrap || row + 1 >= 2 + height { break }
+                let fitted = fitting(rest, columns: cols - cx)
+                if fitted >= rest.count { break }
+                rest = rest.dropFirst(fitted)
+                row += 1
+                cx = 1
+            }
+            if let query = logs.query, !query.isEmpty, !logs.wrap {
+                highlight(query, in: content, startX: contentStart, y: y, cols: cols, into: &canvas)
+            }
+            if logs.matchLine == index { canvas.fill(y: y, style: .selected) }
+            y = row + 1
+            position += 1
+        }
+    }
+
+    /// How many characters of `text` fit in `columns` cells.
+    static func fitting(_ text: Substring, columns: Int) -> Int {
+        var used = 0
+        var n = 0
+        for character in text {
+            let w = DisplayText.width(of: character)
+            if used + w > columns { break }
+            used += w
+            n += 1
+        }
+        return max(1, n)
+    }
+
+    /// Restyles the cells of every occurrence of `query` in a drawn line.
+    static func highlight(_ query: String, in text: String, startX: Int, y: Int, cols: Int, into canvas: inout Canvas) {
+        var searchFrom = text.startIndex
+        while let range = text.range(of: query, options: .caseInsensitive, range: searchFrom..<text.endIndex) {
+            let from = startX + DisplayText.width(String(text[text.startIndex..<range.lowerBound]))
+            let to = from + DisplayText.width(String(text[range]))
+            if from >= cols { break }
+            canvas.fill(y: y, from: from, to: min(cols, to), style: .keyName)
+            searchFrom = range.upperBound
+        }
+    }
+
+    /// `11:08:50` from `2026-11-28T11:08:50.123456789Z`.
+    static func shortTime(_ stamp: String) -> String {
+        guard let t = stamp.firstIndex(of: "T") else { return stamp }
+        return String(stamp[stamp.index(after: t)...].prefix(8))
     }
 
     // MARK: Node details

@@ -8,8 +8,17 @@ public final class Runtime {
     public let model: AppModel
     let client: ArgoClient
     let events = EventQueue<ModelEvent>()
-    /// Requests sent and not yet answered; a request waiting out a retry's backoff does not count.
+    /// Requests sent and not yet answered; a request waiting out a retry's backoff does not count, and a
+    /// stream counts only until its first news arrives.
     public private(set) var inFlight = 0
+    var listWatch: StreamHandle?
+    /// Open log streams by log view, so that leaving the view closes them.
+    var streams: [Int: [Int: StreamHandle]] = [:]
+    /// Streams that count as in flight, by (view, source): a followed log until its first news, a log that is
+    /// read to its end until that end.
+    var awaitingFirst: [[Int]: Bool] = [:]
+    /// Where `s` saves logs: `ARGOTOP_LOG_DIR`, else the current folder.
+    public var saveDirectory = ProcessInfo.processInfo.environment["ARGOTOP_LOG_DIR"] ?? FileManager.default.currentDirectoryPath
 
     public init(model: AppModel, client: ArgoClient) {
         self.model = model
@@ -31,6 +40,71 @@ public final class Runtime {
                 client.getWorkflow(
                     namespace: namespace, name: name,
                     handler: track(name) { .workflow(namespace: namespace, name: name, $0, bytes: $1) })
+            case .streamLog(let id, let index, let namespace, let workflow, let pod, let container, let follow):
+                inFlight += 1
+                awaitingFirst[[id, index]] = !follow
+                let queue = events
+                let handle = client.streamPodLog(
+                    namespace: namespace, name: workflow, podName: pod, container: container, follow: follow, tailLines: nil
+                ) { event in
+                    let update: LogStreamUpdate
+                    switch event {
+                    case .items(let entries, let bytes):
+                        update = .lines(entries.map { LogLine(content: $0.content, timestamp: $0.timestamp, source: index) }, bytes: bytes)
+                    case .keepAlive: update = .keepAlive
+                    case .reconnecting(let error, _, let delay): update = .reconnecting("\(error); again in \(delay)s")
+                    case .resumed: update = .resumed
+                    case .ended: update = .ended
+                    case .failed(let error): update = .failed(error)
+                    }
+                    queue.post(.logStream(view: id, source: index, update))
+                }
+                streams[id, default: [:]][index] = handle
+            case .cancelLogStreams(let id):
+                for (index, handle) in streams[id] ?? [:] {
+                    handle.cancel()
+                    if awaitingFirst.removeValue(forKey: [id, index]) != nil { inFlight -= 1 }
+                }
+                streams[id] = nil
+            case .fetchArchivedLog(let id, let index, let namespace, let workflow, let nodeID):
+                client.artifactText(
+                    namespace: namespace, workflow: workflow, nodeID: nodeID, artifactName: "main-logs",
+                    handler: track("the archived log") { .archivedLog(view: id, source: index, $0, bytes: $1) })
+            case .saveLog(let fileName, let lines):
+                let path = URL(fileURLWithPath: saveDirectory).appendingPathComponent(fileName).path
+                let text = lines.joined(separator: "\n") + "\n"
+                do {
+                    try text.write(toFile: path, atomically: true, encoding: .utf8)
+                    events.post(.logSaved(.success(path)))
+                } catch {
+                    events.post(.logSaved(.failure(LogSaveError("\(path): \(error.localizedDescription)"))))
+                }
+                inFlight += 1
+            case .watchList(let namespace, let version, let generation):
+                // A watch is background work: it never holds up idleness (the list it follows has arrived).
+                listWatch?.cancel()
+                let queue = events
+                listWatch = client.watchWorkflows(
+                    namespace: namespace, resourceVersion: version, fieldSelector: nil, fields: Endpoints.watchFields()
+                ) { event in
+                    let update: WatchUpdate
+                    switch event {
+                    case .items(let items, let bytes):
+                        update = .changes(items.compactMap { item in
+                            WorkflowChange.Kind(rawValue: item.type).map { WorkflowChange(kind: $0, workflow: item.object) }
+                        }, bytes: bytes)
+                    case .keepAlive: update = .keepAlive
+                    case .reconnecting(let error, _, let delay): update = .reconnecting("\(error); again in \(delay)s")
+                    case .resumed: update = .resumed
+                    case .ended: update = .ended
+                    case .failed(let error):
+                        if case .http(410, _, _) = error { update = .tooOld } else { update = .failed(error) }
+                    }
+                    queue.post(.listWatch(generation: generation, update))
+                }
+            case .timer(let delay, let tag):
+                let queue = events
+                DispatchQueue.global().asyncAfter(deadline: .now() + delay) { queue.post(.timer(tag)) }
             case .fetchLogTail(let namespace, let workflow, let pod, let lines):
                 client.podLog(
                     namespace: namespace, name: workflow, podName: pod, tailLines: lines,
@@ -65,7 +139,19 @@ public final class Runtime {
             switch event {
             case .retrying: inFlight -= 1
             case .resumed: inFlight += 1
-            case .listPage, .workflow, .logTail: inFlight -= 1
+            case .listPage, .workflow, .logTail, .archivedLog, .logSaved: inFlight -= 1
+            case .listWatch, .timer: break
+            case .logStream(let id, let index, let update):
+                let final: Bool
+                switch update {
+                case .ended, .failed: final = true
+                default: final = false
+                }
+                if let finite = awaitingFirst[[id, index]], final || !finite {
+                    awaitingFirst[[id, index]] = nil
+                    inFlight -= 1
+                }
+                if final { streams[id]?[index] = nil }
             }
             perform(model.handle(event))
         }
@@ -91,5 +177,9 @@ public final class Runtime {
 
     var wakeFD: Int32 { events.wakeFD }
 
-    public func shutdown() { client.shutdown() }
+    public func shutdown() {
+        listWatch?.cancel()
+        for handles in streams.values { for handle in handles.values { handle.cancel() } }
+        client.shutdown()
+    }
 }

@@ -2,7 +2,7 @@ import ArgoAPI
 
 /// The main views; their raw values are the names the headless state file uses.
 public enum ViewKind: String, Sendable, Hashable {
-    case workflows, workflow, node, help
+    case workflows, workflow, node, logs, help
 }
 
 /// Work the model asks its runtime to do. The model itself never does I/O.
@@ -11,6 +11,16 @@ public enum Effect: Equatable, Sendable {
     case fetchWorkflow(namespace: String, name: String)
     /// The last lines of a pod's `main` log, for the failure pane.
     case fetchLogTail(namespace: String, workflow: String, podName: String, lines: Int)
+    /// A log stream for source `source` of log view `view` (whole log; followed while the step runs).
+    case streamLog(view: Int, source: Int, namespace: String, workflow: String, podName: String, container: String, follow: Bool)
+    case cancelLogStreams(view: Int)
+    case fetchArchivedLog(view: Int, source: Int, namespace: String, workflow: String, nodeID: String)
+    /// Writes lines to a file of that name (the runtime picks the folder and reports the path).
+    case saveLog(fileName: String, lines: [String])
+    /// Watch the namespace's workflows from a version, without their nodes.
+    case watchList(namespace: String, resourceVersion: String?, generation: Int)
+    /// Post `.timer(tag)` after a delay.
+    case timer(after: Double, tag: String)
     case quit
 }
 
@@ -19,8 +29,19 @@ public enum ModelEvent: Sendable {
     case listPage(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case workflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
+    case logStream(view: Int, source: Int, LogStreamUpdate)
+    case archivedLog(view: Int, source: Int, Result<[String], APIError>, bytes: Int)
+    /// The path written, or why not.
+    case logSaved(Result<String, LogSaveError>)
+    case listWatch(generation: Int, WatchUpdate)
+    case timer(String)
     case retrying(what: String, APIError, attempt: Int, delay: Double)
     case resumed
+}
+
+public struct LogSaveError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
 }
 
 /// The state of the connection as the top line shows it.
@@ -57,6 +78,18 @@ public struct WorkflowListState: Sendable {
     public var cursor = Cursor()
     /// The bottom was asked for (`G`) before every page had arrived.
     var wantsBottom = false
+    /// After listing again: the workflow to select when it comes back.
+    var reselect: String?
+}
+
+/// The list's watch.
+public struct ListWatchState: Sendable {
+    public var active = false
+    /// Tells the events of the current watch from those of one that was replaced.
+    public var generation = 0
+    public var events = 0
+    /// The connection broke and is being re-established; what is on screen may be behind.
+    public var lost = false
 }
 
 public struct OpenWorkflowState: Sendable {
@@ -76,6 +109,14 @@ public struct OpenWorkflowState: Sendable {
     public var matches: [Int] = []
     /// Log tails of failed steps, by pod name, fetched when such a step is selected.
     public var logTails: [String: LogTail] = [:]
+    /// A read of the nodes is under way.
+    public var reading = true
+    /// The nodes were read recently; another read waits for the cool-down to end.
+    public var coolingDown = false
+    /// The phase or progress moved since the nodes were read: they are behind.
+    public var stale = false
+    /// When the nodes were last read (the model's clock).
+    public var readAt: Double?
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
@@ -112,26 +153,32 @@ public final class AppModel {
     public var cols = 80
     public var rows = 24
 
-    public private(set) var views: [ViewKind] = [.workflows]
-    public private(set) var list = WorkflowListState()
-    public private(set) var open: OpenWorkflowState?
-    public private(set) var details: NodeDetailState?
+    public internal(set) var views: [ViewKind] = [.workflows]
+    public internal(set) var list = WorkflowListState()
+    public internal(set) var open: OpenWorkflowState?
+    public internal(set) var details: NodeDetailState?
     /// The first binding the help screen shows (it scrolls on short terminals).
-    public private(set) var helpTop = 0
+    public internal(set) var helpTop = 0
     /// The search being typed after `/`, if any.
-    public private(set) var prompt: String?
+    public internal(set) var prompt: String?
     /// Log lines a failure pane asks for.
     public var logTailLines = 20
-    public private(set) var connection = ConnectionState.connecting
+    public internal(set) var listWatch = ListWatchState()
+    /// The log view, when open.
+    public internal(set) var logs: LogViewState?
+    var nextLogViewID = 0
+    /// Lines a log view keeps (the newest); older ones are dropped, and the view says so.
+    public var maxLogLines = 200_000
+    public internal(set) var connection = ConnectionState.connecting
     /// The latest error or notice in words, shown above the bottom line.
-    public private(set) var error: String?
+    public internal(set) var error: String?
     /// What the error is about, so that a success elsewhere does not wipe it.
     private var errorSource: ErrorSource?
-    enum ErrorSource { case list, workflow }
-    public private(set) var notice: String?
-    public private(set) var requests = 0
-    public private(set) var bytesReceived = 0
-    public private(set) var quitting = false
+    enum ErrorSource { case list, workflow, watch }
+    public internal(set) var notice: String?
+    public internal(set) var requests = 0
+    public internal(set) var bytesReceived = 0
+    public internal(set) var quitting = false
     /// `argotop NAME@latest`: open the newest workflow when the first page arrives.
     var openLatestWhenListed = false
 
@@ -214,10 +261,18 @@ public final class AppModel {
             helpTop = 0
             return []
         case .back:
+            var effects: [Effect] = []
+            if view == .logs { effects += closeLogs() }
             if views.count > 1 { views.removeLast() }
             if view == .workflows { open = nil }
-            if view != .node { details = nil }
-            return []
+            if view != .node && view != .logs { details = nil }
+            return effects
+        case .logs: return openLogsOfSelection()
+        case .failedLogs: return openFailedLogs()
+        case .follow, .wrap, .timestamps, .onlyMatches: return toggleLogOption(action)
+        case .save: return saveLogs()
+        case .container: return nextContainer()
+        case .archived: return readArchivedLog()
         case .open:
             if view == .workflow { return openSelectedRow() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
@@ -231,8 +286,8 @@ public final class AppModel {
         case .search:
             prompt = ""
             return []
-        case .nextMatch: return jumpToMatch(forward: true)
-        case .previousMatch: return jumpToMatch(forward: false)
+        case .nextMatch: return view == .logs ? jumpToLogMatch(forward: true) : jumpToMatch(forward: true)
+        case .previousMatch: return view == .logs ? jumpToLogMatch(forward: false) : jumpToMatch(forward: false)
         case .outputs:
             guard var state = open else { return [] }
             state.showOutputs.toggle()
@@ -240,7 +295,10 @@ public final class AppModel {
             notice = state.showOutputs ? "outputs column on: each step's output parameters" : "outputs column off"
             return []
         case .refresh:
-            guard let state = open else { return [] }
+            guard var state = open else { return [] }
+            state.reading = true
+            state.stale = false
+            open = state
             requests += 1
             notice = "reading \(state.name) again…"
             return [.fetchWorkflow(namespace: state.namespace, name: state.name)]
@@ -258,7 +316,14 @@ public final class AppModel {
         }
     }
 
-    var pageStep: Int { max(1, (view == .workflow ? treeHeight : listHeight) - 1) }
+    var pageStep: Int {
+        switch view {
+        case .workflow: return max(1, treeHeight - 1)
+        case .logs: return max(1, logHeight - 1)
+        case .node: return max(1, detailHeight - 1)
+        default: return max(1, listHeight - 1)
+        }
+    }
 
     func move(_ delta: Int) -> [Effect] {
         switch view {
@@ -279,6 +344,8 @@ public final class AppModel {
             state.cursor.move(by: delta, count: state.lines.count, height: detailHeight)
             details = state
             return []
+        case .logs:
+            return scrollLogs(delta)
         case .help:
             helpTop = max(0, min(helpTop + delta, Keymap.bindings.count - max(1, rows - 5)))
             return []
@@ -347,6 +414,7 @@ public final class AppModel {
             case .success(let page):
                 connection = .connected
                 clearError(.list)
+                let firstPage = !list.loadedOnce
                 list.loadedOnce = true
                 let known = Set(list.items.map { $0.namespace + "/" + $0.name })
                 list.items += (page.items ?? []).filter { !known.contains($0.namespace + "/" + $0.name) }
@@ -354,6 +422,12 @@ public final class AppModel {
                 list.continueToken = next.isEmpty ? nil : next
                 list.complete = next.isEmpty
                 var effects: [Effect] = []
+                if let name = list.reselect, let index = list.items.firstIndex(where: { $0.name == name }) {
+                    list.cursor.selected = index
+                    list.cursor.follow(count: list.items.count, height: listHeight)
+                    list.reselect = nil
+                }
+                if firstPage { effects += startListWatch(resourceVersion: page.metadata?.resourceVersion) }
                 if openLatestWhenListed {
                     openLatestWhenListed = false
                     if let newest = list.items.first {
@@ -374,6 +448,7 @@ public final class AppModel {
             bytesReceived += bytes
             guard var state = open, state.namespace == ns, state.name == name else { return [] }
             state.loading = false
+            state.reading = false
             switch result {
             case .failure(let failure):
                 if case .http(404, _, _) = failure {
@@ -405,9 +480,23 @@ public final class AppModel {
                         details = shown
                     }
                 }
-                return logTailForSelection()
+                return logTailForSelection() + startCoolDown(bytes: bytes)
             }
             open = state
+            return []
+        case .logStream(let id, let index, let update):
+            return handleLogStream(view: id, source: index, update)
+        case .listWatch(let generation, let update):
+            return handleListWatch(generation: generation, update)
+        case .timer(let tag):
+            return handleTimer(tag)
+        case .archivedLog(let id, let index, let result, let bytes):
+            return handleArchivedLog(view: id, source: index, result, bytes: bytes)
+        case .logSaved(let result):
+            switch result {
+            case .success(let path): notice = "saved the log to \(path)"
+            case .failure(let failure): notice = "could not save the log: \(failure.message)"
+            }
             return []
         case .logTail(let ns, let name, let pod, let result, let bytes):
             bytesReceived += bytes
@@ -626,6 +715,7 @@ public final class AppModel {
             return []
         case .enter:
             prompt = nil
+            if view == .logs { return text.isEmpty ? [] : searchLogs(text) }
             guard var state = open, let tree = state.tree, !text.isEmpty else { return [] }
             state.searchQuery = text
             state.matches = tree.matches(text)
@@ -697,6 +787,11 @@ public final class AppModel {
             }
         case .node:
             guard let shown = details, let node = open?.workflow?.nodes[shown.nodeID] else { return nil }
+            return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
+        case .logs:
+            guard let state = logs, state.sources.count == 1, let source = state.sources.first,
+                let node = open?.workflow?.nodes[source.nodeID]
+            else { return nil }
             return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
         case .help:
             return nil

@@ -58,6 +58,7 @@ public struct KeyScriptError: Error, CustomStringConvertible {
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back, help, quit
     case fold, foldClose, foldOpen, nextFailed, previousFailed, search, nextMatch, previousMatch, outputs, refresh
+    case logs, failedLogs, follow, wrap, timestamps, onlyMatches, save, container, archived
 }
 
 /// One line of the keymap: the single table that drives input, the bottom line and the help screen.
@@ -88,12 +89,21 @@ public enum Keymap {
         Binding(keys: [.space], action: .fold, label: "fold", help: "fold or unfold the selected row (in details: a JSON value)", inBar: true, views: [.workflow, .node]),
         Binding(keys: [.left], action: .foldClose, label: "fold", help: "fold the selected row, or go to its parent", inBar: false, views: [.workflow, .node]),
         Binding(keys: [.right], action: .foldOpen, label: "unfold", help: "unfold the selected row", inBar: false, views: [.workflow, .node]),
-        Binding(keys: [.char("/")], action: .search, label: "search", help: "search step names, templates and messages", inBar: true, views: [.workflow]),
-        Binding(keys: [.char("n")], action: .nextMatch, label: "next match", help: "go to the next match of the search", inBar: false, views: [.workflow]),
-        Binding(keys: [.char("N")], action: .previousMatch, label: "prev match", help: "go to the previous match of the search", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("l")], action: .logs, label: "logs", help: "the selected step's log; on a group or parent, its steps' logs merged by time", inBar: true, views: [.workflow, .node]),
+        Binding(keys: [.char("L")], action: .failedLogs, label: "failed logs", help: "the logs of every failed step, one after another", inBar: false, views: [.workflow, .node]),
+        Binding(keys: [.char("/")], action: .search, label: "search", help: "search step names, templates and messages (in logs: lines)", inBar: true, views: [.workflow, .logs]),
+        Binding(keys: [.char("n")], action: .nextMatch, label: "next match", help: "go to the next match of the search", inBar: false, views: [.workflow, .logs]),
+        Binding(keys: [.char("N")], action: .previousMatch, label: "prev match", help: "go to the previous match of the search", inBar: false, views: [.workflow, .logs]),
+        Binding(keys: [.char("f")], action: .follow, label: "follow", help: "follow new lines, or stop following", inBar: true, views: [.logs]),
+        Binding(keys: [.char("&")], action: .onlyMatches, label: "only matches", help: "show only the lines matching the search, or all", inBar: true, views: [.logs]),
+        Binding(keys: [.char("w")], action: .wrap, label: "wrap", help: "wrap long lines, or cut them at the edge", inBar: true, views: [.logs]),
+        Binding(keys: [.char("t")], action: .timestamps, label: "time", help: "show the time of each line", inBar: true, views: [.logs]),
+        Binding(keys: [.char("s")], action: .save, label: "save", help: "save the whole log to a file (the path is shown)", inBar: true, views: [.logs]),
+        Binding(keys: [.char("c")], action: .container, label: "container", help: "the next container of the pod: main, wait, init", inBar: false, views: [.logs]),
+        Binding(keys: [.char("a")], action: .archived, label: "archived", help: "read a gone pod's archived main-logs artifact", inBar: false, views: [.logs]),
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
-        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .help]),
+        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
     ]

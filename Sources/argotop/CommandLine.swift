@@ -6,6 +6,8 @@ struct Options {
     var connection = ConnectionSettings.Flags()
     var demo = false
     var frozenClock = false
+    /// How many times faster than the wall the demo's live clock runs.
+    var demoSpeed = 1.0
     var demoServer = false
     var port = 2746
     var ordinaryWorkflows = 60
@@ -42,6 +44,7 @@ struct Options {
         demo:
           --demo                    start the simulated Argo Server on a free loopback port and browse it
           --demo-clock frozen|live  frozen: the demo's clock stands at 2026-11-28T12:00:00Z (for captures)
+          --demo-speed X            the live demo's time runs X times faster (default 1)
           --demo-workflows N        ordinary workflows beside the designed ones (default 60)
           --port N                  with demo-server: the port to listen on (default 2746)
 
@@ -95,6 +98,9 @@ struct Options {
                 let clock = try take()
                 guard clock == "frozen" || clock == "live" else { throw UsageError("--demo-clock is frozen or live, not \(clock)") }
                 options.frozenClock = clock == "frozen"
+            case "--demo-speed":
+                guard let x = Double(try take()), x > 0, x <= 1000 else { throw UsageError("--demo-speed wants a number from 0 to 1000") }
+                options.demoSpeed = x
             case "--demo-workflows":
                 guard let n = Int(try take()), n >= 0 else { throw UsageError("--demo-workflows wants a number") }
                 options.ordinaryWorkflows = n

@@ -20,11 +20,18 @@ if options.help {
     exit(0)
 }
 
-let liveClock = { Date().timeIntervalSince1970 }
-let clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : liveClock
+var clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : { Date().timeIntervalSince1970 }
+
+/// The demo cluster: frozen for captures, else alive (its own clock, `--demo-speed` times the wall's).
+func makeCluster() -> DemoCluster {
+    if options.frozenClock { return DemoCluster(now: DemoCluster.frozenNow, ordinary: options.ordinaryWorkflows) }
+    let cluster = DemoCluster(now: Date().timeIntervalSince1970, ordinary: options.ordinaryWorkflows, clock: .live(speed: options.demoSpeed))
+    clock = { cluster.now }
+    return cluster
+}
 
 if options.demoServer {
-    let cluster = DemoCluster(now: clock(), ordinary: options.ordinaryWorkflows)
+    let cluster = makeCluster()
     let server = DemoServer(cluster: cluster)
     do { try server.start(port: options.port) } catch { fail("\(error)") }
     print("argotop demo server: \(server.url) (namespace \(cluster.namespace), \(cluster.workflows.count) workflows); Ctrl-C stops it")
@@ -35,7 +42,7 @@ if options.demoServer {
 var flags = options.connection
 var demoServer: DemoServer?
 if options.demo {
-    let cluster = DemoCluster(now: clock(), ordinary: options.ordinaryWorkflows)
+    let cluster = makeCluster()
     let server = DemoServer(cluster: cluster)
     do { try server.start(port: 0) } catch { fail("\(error)") }
     demoServer = server

@@ -17,7 +17,7 @@ final class HeadlessTests: XCTestCase {
         XCTAssertEqual(first.state["namespace"] as? String, "argo")
         XCTAssertTrue(first.state["workflow"] is NSNull)
         XCTAssertTrue(first.state["error"] is NSNull)
-        XCTAssertEqual(first.state["requests"] as? Int, 1)
+        XCTAssertEqual(first.state["requests"] as? Int, 2, "the first page, then the watch from its version")
         XCTAssertGreaterThan(first.state["bytesReceived"] as? Int ?? 0, 1000)
 
         // Move down to it and open it: the tree, with the failed step and its message.
@@ -28,7 +28,7 @@ final class HeadlessTests: XCTestCase {
         let selected = try XCTUnwrap(opened.state["selected"] as? [String: Any])
         XCTAssertEqual(selected["kind"] as? String, "node")
         XCTAssertEqual(selected["id"] as? String, "db-auditing-x7k2p", "the root node is selected first")
-        XCTAssertEqual(opened.state["requests"] as? Int, 2)
+        XCTAssertEqual(opened.state["requests"] as? Int, 3)
         XCTAssertTrue(opened.screen.contains("STEP"))
         XCTAssertTrue(opened.screen.contains("├─✔ list-databases"))
         let failedLine = try XCTUnwrap(opened.screen.components(separatedBy: "\n").first { $0.contains("check-grants") && $0.contains("✖") })
@@ -73,9 +73,9 @@ final class HeadlessTests: XCTestCase {
 
     func testScrollingFetchesMorePagesOnlyWhenNeeded() throws {
         let first = try Harness.headless(size: "80x24", keys: "", extra: ["--demo-workflows", "400"])
-        XCTAssertEqual(first.state["requests"] as? Int, 1, "one page fills the first screen")
+        XCTAssertEqual(first.state["requests"] as? Int, 2, "one page fills the first screen (and the watch)")
         let bottom = try Harness.headless(size: "80x24", keys: "G", extra: ["--demo-workflows", "400"])
-        XCTAssertEqual(bottom.state["requests"] as? Int, 5, "406 workflows in pages of 100")
+        XCTAssertEqual(bottom.state["requests"] as? Int, 6, "406 workflows in pages of 100, and the watch")
         XCTAssertTrue(bottom.screen.contains("406 workflows"))
     }
 
@@ -100,7 +100,7 @@ final class HeadlessTests: XCTestCase {
     func testFailureJourneyOnTheLargeWorkflow() throws {
         let wf = ["argo/db-fleet-audit-9h3kq"]
         let opened = try Harness.headless(size: "120x40", keys: "", extra: wf)
-        XCTAssertEqual(opened.state["requests"] as? Int, 2, "the list and the workflow, no log yet")
+        XCTAssertEqual(opened.state["requests"] as? Int, 3, "the list, its watch and the workflow, no log yet")
         XCTAssertTrue(opened.screen.contains("✖ 13 failed"), opened.screen)
         XCTAssertTrue(opened.screen.contains("300 items"), "the fan-out is one folded row")
 
@@ -108,7 +108,7 @@ final class HeadlessTests: XCTestCase {
         let selected = try XCTUnwrap(first.state["selected"] as? [String: Any])
         XCTAssertEqual(selected["kind"] as? String, "node")
         XCTAssertTrue(["Failed", "Error"].contains(selected["phase"] as? String ?? ""))
-        XCTAssertEqual(first.state["requests"] as? Int, 3, "one log tail, for the selected step only")
+        XCTAssertEqual(first.state["requests"] as? Int, 4, "one log tail, for the selected step only")
         let lines = first.screen.components(separatedBy: "\n")
         let row = try XCTUnwrap(lines.first { $0.hasPrefix("▶") })
         XCTAssertTrue(row.contains("✖"), row)
@@ -128,5 +128,42 @@ final class HeadlessTests: XCTestCase {
         let second = try XCTUnwrap(next.state["selected"] as? [String: Any])
         XCTAssertNotEqual(second["id"] as? String, selected["id"] as? String)
         XCTAssertTrue(next.screen.contains("failed step 2 of 13"))
+    }
+
+    /// Journey 3: `l` on a failed step reads its log; search it; `L` shows every failed step's log in turn;
+    /// `s` saves the log to a file whose path is shown.
+    func testLogsOfAFailedStepAndOfEveryFailedStep() throws {
+        let wf = ["argo/db-fleet-audit-9h3kq"]
+        let log = try Harness.headless(size: "120x40", keys: "f l", extra: wf)
+        XCTAssertEqual(log.state["view"] as? String, "logs")
+        XCTAssertEqual((log.state["selected"] as? [String: Any])?["phase"] as? String, "Failed")
+        let lines = log.screen.components(separatedBy: "\n")
+        XCTAssertTrue(lines[1].contains("log of compare-schema"), lines[1])
+        XCTAssertTrue(lines.contains { $0.contains("ERROR schema drift") })
+        XCTAssertTrue(log.screen.contains("end of log"))
+
+        let found = try Harness.headless(size: "120x40", keys: "f l / drift <Enter> &", extra: wf)
+        XCTAssertTrue(found.screen.contains("only “drift”"))
+        let shown = found.screen.components(separatedBy: "\n")[2..<38].filter { !$0.isEmpty }
+        XCTAssertFalse(shown.isEmpty)
+        XCTAssertTrue(shown.allSatisfy { $0.lowercased().contains("drift") }, "\(shown)")
+
+        let failed = try Harness.headless(size: "120x40", keys: "L", extra: wf)
+        XCTAssertTrue(failed.screen.contains("logs of the 13 failed steps"))
+        XCTAssertGreaterThanOrEqual(failed.screen.components(separatedBy: "\n").filter { $0.hasPrefix("━━") }.count, 1)
+
+        let folder = NSTemporaryDirectory() + "argotop-save-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["ARGOTOP_LOG_DIR"] = folder
+        let output = try Harness.run(Harness.binary, ["--demo", "--demo-clock", "frozen", "--headless", "--size", "120x40",
+            "--keys", "f l s", "argo/db-fleet-audit-9h3kq"], environment: environment)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        XCTAssertEqual(files.count, 1)
+        XCTAssertTrue(output.stdout.contains("saved the log to " + folder), output.stdout)
+        let saved = try String(contentsOfFile: folder + "/" + files[0], encoding: .utf8)
+        XCTAssertTrue(saved.contains("ERROR schema drift"))
+        XCTAssertTrue(saved.hasPrefix("2026-"), "each line keeps its time")
     }
 }

@@ -23,6 +23,8 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "tree-failed-step-\(size).txt", size: size, keys: "f", extra: fleet))
             all.append(Capture(file: "node-details-\(size).txt", size: size, keys: "f <Enter> G", extra: fleet))
             all.append(Capture(file: "tree-outputs-column-\(size).txt", size: size, keys: "f o", extra: fleet))
+            all.append(Capture(file: "log-failed-step-\(size).txt", size: size, keys: "f l / error <Enter>", extra: fleet))
+            all.append(Capture(file: "logs-of-failed-steps-\(size).txt", size: size, keys: "L", extra: fleet))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all
