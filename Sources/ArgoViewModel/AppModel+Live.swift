@@ -111,6 +111,8 @@ extension AppModel {
         guard var state = open, state.namespace == (wf.namespace.isEmpty ? state.namespace : wf.namespace),
             state.name == wf.name, let current = state.workflow
         else { return [] }
+        state.changesSeen += 1
+        open = state
         if change.kind == .deleted {
             notice = "\(wf.name) was deleted; what is on screen is what it was"
             return []

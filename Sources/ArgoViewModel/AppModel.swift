@@ -109,6 +109,8 @@ public struct OpenWorkflowState: Sendable {
     public var matches: [Int] = []
     /// Log tails of failed steps, by pod name, fetched when such a step is selected.
     public var logTails: [String: LogTail] = [:]
+    /// Changes of this workflow the watch brought (each carries the summary, not the nodes).
+    public var changesSeen = 0
     /// A read of the nodes is under way.
     public var reading = true
     /// The nodes were read recently; another read waits for the cool-down to end.

@@ -17,6 +17,8 @@ struct Options {
     var stateFile: String?
     var ascii = false
     var readonly = false
+    /// Lines a log view keeps (the newest).
+    var logLines = 200_000
     var workflow: (namespace: String?, name: String)?
     var help = false
 
@@ -40,6 +42,7 @@ struct Options {
         display:
           --ascii                   plain characters instead of Unicode lines and icons (NO_COLOR: no colour)
           --readonly                never offer actions that change workflows
+          --log-lines N             lines a log view keeps, the newest (default 200000)
 
         demo:
           --demo                    start the simulated Argo Server on a free loopback port and browse it
@@ -93,6 +96,9 @@ struct Options {
             case "--insecure-skip-verify": options.connection.insecureSkipVerify = true
             case "--ascii", "--no-utf8": options.ascii = true
             case "--readonly": options.readonly = true
+            case "--log-lines":
+                guard let n = Int(try take()), n >= 100 else { throw UsageError("--log-lines wants a number of at least 100") }
+                options.logLines = n
             case "--demo": options.demo = true
             case "--demo-clock":
                 let clock = try take()

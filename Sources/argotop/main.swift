@@ -70,6 +70,7 @@ let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInf
 
 let serverLabel = demoServer != nil ? "demo cluster (loopback)" : settings.displayServer
 let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
+model.maxLogLines = options.logLines
 let client = ArgoClient(settings: settings)
 let runtime = Runtime(model: model, client: client)
 

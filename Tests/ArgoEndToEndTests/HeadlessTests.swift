@@ -152,6 +152,13 @@ final class HeadlessTests: XCTestCase {
         XCTAssertTrue(failed.screen.contains("logs of the 13 failed steps"))
         XCTAssertGreaterThanOrEqual(failed.screen.components(separatedBy: "\n").filter { $0.hasPrefix("━━") }.count, 1)
 
+        // A pod that is gone answers an empty log; its node kept the log as an artifact, which `a` reads.
+        let gone = try Harness.headless(size: "100x14", keys: "f f l", extra: wf)
+        XCTAssertTrue(gone.screen.contains("the pod is likely gone"), gone.screen)
+        let archived = try Harness.headless(size: "100x14", keys: "f f l a", extra: wf)
+        XCTAssertTrue(archived.screen.contains("from the archived main-logs artifact"), archived.screen)
+        XCTAssertTrue(archived.screen.contains("ERROR pg_dump: permission denied"), archived.screen)
+
         let folder = NSTemporaryDirectory() + "argotop-save-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
