@@ -204,6 +204,15 @@ public struct WorkflowStatus: Codable, Hashable, Sendable {
 public struct WorkflowSpec: Codable, Hashable, Sendable {
     public var entrypoint: String?
     public var suspend: Bool?
+    /// The templates, as much of them as argotop reads: which containers a step's pod has beside `main`.
+    public var templates: [Template]?
+}
+
+public struct Template: Codable, Hashable, Sendable {
+    public struct Container: Codable, Hashable, Sendable { public var name: String? }
+    public var name: String?
+    public var sidecars: [Container]?
+    public var initContainers: [Container]?
 }
 
 /// A Workflow object. In lists it arrives without `status.nodes` (argotop asks for them only when one is opened).

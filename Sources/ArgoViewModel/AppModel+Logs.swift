@@ -282,18 +282,33 @@ extension AppModel {
         return [.saveLog(fileName: "argotop-\(subject)-\(state.sources.first?.container ?? "main").log", lines: text)]
     }
 
-    /// `c`: the next container of a single step's pod (main, wait, init).
+    /// The containers of a step's pod: `main`, Argo's `wait` and `init`, and the template's sidecars and init
+    /// containers when the workflow carries its templates.
+    func containers(of nodeID: String) -> [String] {
+        var names = ["main", "wait", "init"]
+        guard let workflow = open?.workflow, let node = workflow.nodes[nodeID],
+            let template = workflow.spec?.templates?.first(where: { $0.name == node.templateName })
+        else { return names }
+        for container in (template.sidecars ?? []) + (template.initContainers ?? []) {
+            if let name = container.name, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// `c`: the next container of a single step's pod.
     func nextContainer() -> [Effect] {
         guard let state = logs, state.arrangement == .single, var source = state.sources.first else {
             notice = "c picks a container in the log of one step"
             return []
         }
-        let containers = ["main", "wait", "init"]
-        source.container = containers[((containers.firstIndex(of: source.container) ?? 0) + 1) % containers.count]
+        let names = containers(of: source.nodeID)
+        source.container = names[((names.firstIndex(of: source.container) ?? 0) + 1) % names.count]
         source.state = .waiting
+        source.received = 0
         let title = state.title
-        notice = "container \(source.container) of \(source.podName) (c: next of main, wait, init)"
-        return openLogs(title: title, arrangement: .single, sources: [source])
+        let effects = openLogs(title: title, arrangement: .single, sources: [source])
+        notice = "container \(source.container) of \(source.podName) (c: next of \(names.joined(separator: ", ")))"
+        return effects
     }
 
     /// `a`: a gone pod's log from the node's archived `main-logs` artifact.

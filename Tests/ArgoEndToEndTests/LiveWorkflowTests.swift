@@ -46,7 +46,10 @@ final class LiveWorkflowTests: XCTestCase {
         let ours = model.bytesReceived - bytesAtStart
         let theirs = whole * state.changesSeen
         print("live run of \(seconds) s at \(speed)×: \(state.changesSeen) changes of \(name), \(reads - 1) node reads; bytes received \(ours) (all watch events of the namespace included) vs \(theirs) re-reading the whole object on every change")
-        XCTAssertLessThan(reads - 1, state.changesSeen, "some changes did not need a read")
+        if speed >= 10 {
+            // Changes that come close together (here 2 simulated seconds apart) share one read.
+            XCTAssertLessThan(reads - 1, state.changesSeen, "some changes did not need a read")
+        }
     }
 
     func wholeObjectBytes(client: ArgoClient, name: String) throws -> Int {

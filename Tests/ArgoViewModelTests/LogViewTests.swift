@@ -1,4 +1,4 @@
-import ArgoAPI
+@testable import ArgoAPI
 import ArgoDemo
 import Foundation
 import XCTest
@@ -150,5 +150,21 @@ final class LogViewTests: XCTestCase {
         _ = effects(model, "<Esc> l")
         _ = model.handle(.logStream(view: id, source: 0, .lines([line("stale", 1)], bytes: 5)))
         XCTAssertEqual(model.logs?.lines.count, 0, "lines of the closed view do not leak into the new one")
+    }
+
+    func testCCyclesThroughThePodsContainersIncludingSidecars() throws {
+        var wf = try FailureFirstTreeTests.fleet(items: 10, failing: [2])
+        let failed = try XCTUnwrap(wf.nodes.values.first { $0.phase == "Failed" && $0.type == "Pod" })
+        wf.spec?.templates = [Template(name: failed.templateName, sidecars: [Template.Container(name: "cloud-sql-proxy")], initContainers: nil)]
+        let model = open(wf)
+        _ = effects(model, "f l")
+        var seen: [String] = []
+        for _ in 0..<4 {
+            let next = effects(model, "c")
+            guard case .streamLog(_, _, _, _, _, let container, _)? = next.last else { return XCTFail("\(next)") }
+            seen.append(container)
+            XCTAssertTrue(next.contains { if case .cancelLogStreams = $0 { return true } else { return false } }, "the old stream closes")
+        }
+        XCTAssertEqual(seen, ["wait", "init", "cloud-sql-proxy", "main"])
     }
 }
