@@ -77,13 +77,17 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) {
-        let transfer = Transfer(request: request, url: settings.baseURL + request.path, completion: completion)
+        enqueue(Transfer(request: request, url: settings.baseURL + request.path, completion: completion))
+    }
+
+    /// Hands a transfer to the worker, or fails it at once when the transport has shut down.
+    private func enqueue(_ transfer: Transfer) {
         lock.lock()
         let accepting = running
         if accepting { pending.append(transfer) }
         lock.unlock()
         guard accepting else {
-            completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
+            transfer.completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
             return
         }
         if let multi { curl_multi_wakeup(multi) }
@@ -110,17 +114,8 @@ public final class CurlTransport: @unchecked Sendable {
         let transfer = Transfer(request: request, url: settings.baseURL + request.path, completion: completion)
         transfer.onPart = onPart
         transfer.streamStall = stallSeconds ?? streamStallSeconds
-        let handle = TransferHandle(transport: self, transfer: transfer)
-        lock.lock()
-        let accepting = running
-        if accepting { pending.append(transfer) }
-        lock.unlock()
-        guard accepting else {
-            completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
-            return handle
-        }
-        if let multi { curl_multi_wakeup(multi) }
-        return handle
+        enqueue(transfer)
+        return TransferHandle(transport: self, transfer: transfer)
     }
 
     /// Asks the worker to drop a transfer: it is removed from libcurl and its completion is not called.
