@@ -134,6 +134,7 @@ public enum Screens {
         }
         for (offset, wf) in visible.enumerated() {
             let y = 2 + offset
+            guard y < model.rows - 2 else { break }
             let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
             var x = 1
             canvas.put(look.icon, x: x, y: y, style: look.style)
@@ -208,6 +209,7 @@ public enum Screens {
         guard open.cursor.top < end else { return }
         for index in open.cursor.top..<end {
             let y = top + 1 + index - open.cursor.top
+            guard y < model.rows - 2 - model.paneHeight else { break }
             let row = open.rows[index]
             switch row.item {
             case .blank:
@@ -336,7 +338,7 @@ public enum Screens {
             canvas.put("  steps" + age + ", reading again soon", x: x, y: 1, style: .warning)
         }
         if let message = wf.status?.message, !message.isEmpty {
-            canvas.put(" " + message, x: 0, y: 2, style: look.style == .failed ? .failed : .normal)
+            if model.headerLines > 1 { canvas.put(" " + message, x: 0, y: 2, style: look.style == .failed ? .failed : .normal) }
         }
         if model.headerLines > 2 {
             var fx = 1
@@ -460,7 +462,7 @@ public enum Screens {
         }
         var y = 2
         var position = start
-        while y < 2 + height && position < count {
+        while y < min(2 + height, model.rows - 2) && position < count {
             let index = logs.lineIndex(at: position)
             let line = logs.lines[index]
             if line.isHeading {
@@ -541,6 +543,7 @@ public enum Screens {
         guard shown.cursor.top < end else { return }
         for index in shown.cursor.top..<end {
             let y = 2 + index - shown.cursor.top
+            guard y < model.rows - 2 else { break }
             let line = shown.lines[index]
             let valueStyle: Style = NodeTree.isFailure(line.phase) ? .failed : (line.phase == "Succeeded" ? .ok : .normal)
             switch line.kind {

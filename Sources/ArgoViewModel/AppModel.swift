@@ -199,7 +199,8 @@ public final class AppModel {
     /// The tree view spends lines on the workflow's header, the column titles and the failure pane.
     public var treeHeight: Int { max(1, rows - 4 - headerLines - paneHeight) }
     /// The workflow's header: name and facts, its message, and a line of labels and outputs when it has any.
-    public var headerLines: Int { workflowFacts.isEmpty ? 2 : 3 }
+    /// On short terminals only the name line stays, so that the tree keeps some rows.
+    public var headerLines: Int { rows < 14 ? 1 : (workflowFacts.isEmpty ? 2 : 3) }
     /// The pane under the tree that explains the selected step; shown when the workflow has failed steps.
     public var paneHeight: Int {
         guard let tree = open?.tree, !tree.failedSteps.isEmpty, rows >= 18 else { return 0 }

@@ -1,4 +1,4 @@
-import ArgoAPI
+@testable import ArgoAPI
 import Foundation
 import XCTest
 
