@@ -93,7 +93,12 @@ guard isatty(0) == 1, isatty(1) == 1 else {
     fail("the interactive UI needs a terminal; use --headless to print a screen instead")
 }
 runtime.perform(model.start(workflow: options.workflow))
-CursesFront(runtime: runtime, clock: clock).run()
+if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
+    // A terminal that cannot move the cursor gets whole frames as plain lines.
+    PlainFront(runtime: runtime, clock: clock, environment: ProcessInfo.processInfo.environment).run()
+} else {
+    CursesFront(runtime: runtime, clock: clock).run()
+}
 runtime.shutdown()
 demoServer?.stop()
 exit(0)

@@ -61,4 +61,52 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(after.contains("ARGOTOP-EXITED 0"), after)
         XCTAssertFalse(after.contains("connected"), "the alternate screen is gone after quitting:\n\(after)")
     }
+
+    /// Every common TERM draws and quits cleanly; `dumb` and a non-UTF-8 locale get plain characters. SIGHUP
+    /// (an SSH session dropping) and SIGTERM restore the terminal too.
+    func testTermValuesAndSignalsLeaveTheTerminalClean() throws {
+        let cases: [(term: String, locale: String, ending: String)] = [
+            ("xterm-256color", "C.UTF-8", "q"), ("screen", "C.UTF-8", "HUP"), ("tmux-256color", "C.UTF-8", "TERM"),
+            ("linux", "C", "q"), ("vt100", "C", "q"), ("dumb", "C.UTF-8", "q"),
+        ]
+        for (index, c) in cases.enumerated() {
+            let session = "t\(index)"
+            // The inner shell writes its pid and becomes argotop (exec), in the foreground of the terminal.
+            let command = "sh -c 'echo $$ > /tmp/\(socket)-\(index).pid; exec env LANG=\(c.locale) LC_ALL=\(c.locale) TERM=\(c.term) "
+                + "\(Harness.binary) --demo --demo-clock frozen'; echo ARGOTOP-EXITED $?; sleep 60"
+            let started = try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+            XCTAssertEqual(started.status, 0, started.stderr)
+            func pane() throws -> String { try tmux(["capture-pane", "-p", "-t", session]).stdout }
+            let deadline = Date(timeIntervalSinceNow: 20)
+            var screen = ""
+            while Date() < deadline {
+                screen = try pane()
+                if screen.contains("db-auditing-x7k2p") { break }
+                usleep(100_000)
+            }
+            XCTAssertTrue(screen.contains("db-auditing-x7k2p"), "\(c.term): the list is drawn:\n\(screen)")
+            let plain = c.term == "dumb" || c.locale == "C"
+            XCTAssertEqual(screen.contains("✖"), !plain, "\(c.term) \(c.locale): icons only where the terminal can show them")
+            if c.ending == "q" {
+                _ = try tmux(["send-keys", "-t", session, "q"])
+            } else {
+                let pid = try String(contentsOfFile: "/tmp/\(socket)-\(index).pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                kill(pid_t(pid)!, c.ending == "HUP" ? SIGHUP : SIGTERM)
+            }
+            let end = Date(timeIntervalSinceNow: 20)
+            while Date() < end {
+                screen = try pane()
+                if screen.contains("ARGOTOP-EXITED") { break }
+                usleep(100_000)
+            }
+            XCTAssertTrue(screen.contains("ARGOTOP-EXITED"), "\(c.term): argotop ended on \(c.ending):\n\(screen)")
+            if c.term != "dumb" {
+                XCTAssertFalse(screen.contains("connected"), "\(c.term): the alternate screen is gone after \(c.ending):\n\(screen)")
+            } else {
+                // A dumb terminal gets whole frames as plain lines, with no escape sequence at all.
+                XCTAssertTrue(screen.contains("ARGOTOP-EXITED 0"), screen)
+            }
+            try? FileManager.default.removeItem(atPath: "/tmp/\(socket)-\(index).pid")
+        }
+    }
 }
