@@ -126,7 +126,13 @@ public final class ArgoClient: @unchecked Sendable {
         do {
             return .success(try JSONDecoder().decode(T.self, from: response.body))
         } catch {
-            return .failure(.malformed(detail: describe(error)))
+            // Say what came back: a document cut off (a proxy or a dropped connection) or one that is not JSON.
+            let size = CurlTransport.byteSize(response.body.count)
+            let last = response.body.last(where: { !($0 == 32 || $0 == 10 || $0 == 13 || $0 == 9) })
+            if last != UInt8(ascii: "}") && last != UInt8(ascii: "]") {
+                return .failure(.malformed(detail: "cut off after \(size) (HTTP \(response.status))"))
+            }
+            return .failure(.malformed(detail: "\(describe(error)) (HTTP \(response.status), \(size))"))
         }
     }
 

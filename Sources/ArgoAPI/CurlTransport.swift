@@ -53,11 +53,23 @@ public final class CurlTransport: @unchecked Sendable {
     /// The detail of the failure a transfer gets once the transport is shut down.
     public static let shutDownDetail = "client is shut down"
 
+    /// A size in words: bytes, KiB or MiB.
+    public static func byteSize(_ bytes: Int) -> String {
+        if bytes >= 1_048_576 { return bytes % 1_048_576 == 0 ? "\(bytes / 1_048_576) MiB" : String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        if bytes >= 1024 { return "\(bytes / 1024) KiB" }
+        return "\(bytes) bytes"
+    }
+
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
     public init(settings: ConnectionSettings) {
         _ = CurlTransport.globalInit
         self.settings = settings
+        // For tests: shorter stall limits (plain calls; streams) and a lower body cap.
+        let environment = ProcessInfo.processInfo.environment
+        if let text = environment["ARGOTOP_STALL_SECONDS"], let seconds = Int(text), seconds > 0 { stallSeconds = seconds }
+        if let text = environment["ARGOTOP_STREAM_STALL_SECONDS"], let seconds = Double(text), seconds > 0 { streamStallSeconds = seconds }
+        if let text = environment["ARGOTOP_MAX_BODY_BYTES"], let bytes = Int(text), bytes > 0 { maxBodyBytes = bytes }
         multi = curl_multi_init()
         let worker = Thread { [weak self] in self?.loop() }
         worker.name = "argotop-curl"
@@ -240,7 +252,7 @@ public final class CurlTransport: @unchecked Sendable {
         transfer.cleanup()
         if transfer.tooLarge {
             transfer.completion(
-                .failure(TransportFailure(kind: .tooLarge, detail: "response larger than \(maxBodyBytes / 1_048_576) MiB")))
+                .failure(TransportFailure(kind: .tooLarge, detail: "response larger than \(CurlTransport.byteSize(maxBodyBytes))")))
             return
         }
         guard code == CURLE_OK else {

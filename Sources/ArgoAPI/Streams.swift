@@ -373,7 +373,12 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
         func flush() {
             guard !items.isEmpty else { return }
             let fresh = accept(items)
-            if !fresh.isEmpty { emit(.items(fresh, bytes: bytes)) }
+            if !fresh.isEmpty {
+                // Only new items count as progress: a connection that breaks after repeating lines already
+                // delivered must use up its retries, not reconnect forever.
+                failures = 0
+                emit(.items(fresh, bytes: bytes))
+            }
             items.removeAll()
             bytes = 0
         }
@@ -389,7 +394,6 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
                 case .success(let item):
                     bytes += size
                     if let item { items.append(item) }
-                    failures = 0
                 case .failure(let error):
                     flush()
                     abandonConnection()

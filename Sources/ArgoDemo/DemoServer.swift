@@ -19,6 +19,8 @@ public final class DemoServer: @unchecked Sendable {
     }
     private var keepAlive: Double = 15
     var faults_ = DemoFaults()
+    /// Faults that answer whole requests (`inject(_:)`).
+    var injected: [DemoFault] = []
     private var listenFD: Int32 = -1
     let lock = NSLock()
     private var log: [String] = []
@@ -136,6 +138,10 @@ public final class DemoServer: @unchecked Sendable {
             log.append("\(parts[0]) \(parts[1])")
             lock.unlock()
 
+            if let fault = takeInjectedFault(for: String(parts[1])) {
+                serveFault(fd, fault, method: String(parts[0]), target: String(parts[1]), headers: headers)
+                return
+            }
             if String(parts[0]) == "GET", let stream = streamRequest(target: String(parts[1]), headers: headers) {
                 serveStream(fd, stream)
                 return
@@ -328,7 +334,10 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     func reason(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone", 500: "Internal Server Error"][status] ?? "Status"
+        [
+            200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+            410: "Gone", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+        ][status] ?? "Status"
     }
 
     /// Splits `/path?a=b&c=d` and percent-decodes the query.

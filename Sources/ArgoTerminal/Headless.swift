@@ -17,6 +17,13 @@ public enum Headless {
             runtime.key(key)
             runtime.waitUntilIdle(limit: idleLimit)
         }
+        // For tests of retries and streams: keep applying what arrives for this many seconds more (a retry that
+        // waits counts as idle, and a watch's failures come whenever they come).
+        if let text = ProcessInfo.processInfo.environment["ARGOTOP_HEADLESS_SETTLE"], let settle = Double(text), settle > 0 {
+            let deadline = Date(timeIntervalSinceNow: min(settle, idleLimit))
+            while deadline.timeIntervalSinceNow > 0 { runtime.drain(waiting: min(0.1, max(0.001, deadline.timeIntervalSinceNow))) }
+            runtime.waitUntilIdle(limit: idleLimit)
+        }
         let canvas = Screens.render(runtime.model)
         return Outcome(screen: canvas.lines.joined(separator: "\n"), state: stateJSON(runtime.model))
     }

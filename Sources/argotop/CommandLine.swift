@@ -1,4 +1,5 @@
 import ArgoAPI
+import ArgoDemo
 import ArgoViewModel
 
 /// What the command line asked for.
@@ -21,6 +22,8 @@ struct Options {
     var logLines = 200_000
     var workflow: (namespace: String?, name: String)?
     var help = false
+    /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
+    var demoFaults: [DemoFault] = []
 
     static let usage = """
         argotop: a terminal UI for Argo Workflows
@@ -56,7 +59,9 @@ struct Options {
           KEYS are words split on spaces: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS>
           <Space> <C-c> are named keys; any other word is typed character by character.
 
-        keys: j/k or arrows move, g/G top/bottom, PgUp/PgDn, Enter open, Esc back, ? help, q quit
+        keys: j/k or arrows move, g/G top/bottom, PgUp/PgDn, Enter open (a step: its details), Esc back,
+          f/F next/previous failed step, Space or Left/Right fold, / search (n/N), o outputs, l log,
+          L logs of every failed step, r read again, ? help (every key), q quit
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -110,6 +115,12 @@ struct Options {
             case "--demo-workflows":
                 guard let n = Int(try take()), n >= 0 else { throw UsageError("--demo-workflows wants a number") }
                 options.ordinaryWorkflows = n
+            case "--demo-fault":
+                let text = try take()
+                guard let fault = DemoFault(parsing: text) else {
+                    throw UsageError("--demo-fault wants KIND[:list|get|watch|log][:once|:N], KIND one of status:CODE html502 truncated malformed reset stall huge; not \(text)")
+                }
+                options.demoFaults.append(fault)
             case "--port":
                 guard let port = Int(try take()), (0...65535).contains(port) else { throw UsageError("--port wants a port number") }
                 options.port = port

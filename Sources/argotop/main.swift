@@ -33,6 +33,7 @@ func makeCluster() -> DemoCluster {
 if options.demoServer {
     let cluster = makeCluster()
     let server = DemoServer(cluster: cluster)
+    options.demoFaults.forEach(server.inject)
     do { try server.start(port: options.port) } catch { fail("\(error)") }
     print("argotop demo server: \(server.url) (namespace \(cluster.namespace), \(cluster.workflows.count) workflows); Ctrl-C stops it")
     fflush(stdout)
@@ -44,6 +45,7 @@ var demoServer: DemoServer?
 if options.demo {
     let cluster = makeCluster()
     let server = DemoServer(cluster: cluster)
+    options.demoFaults.forEach(server.inject)
     do { try server.start(port: 0) } catch { fail("\(error)") }
     demoServer = server
     flags.server = server.url

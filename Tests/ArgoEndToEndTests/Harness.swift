@@ -68,10 +68,16 @@ enum Harness {
     }
 
     /// `argotop --demo --demo-clock frozen --headless …`: returns the screen and the parsed state file.
-    static func headless(size: String, keys: String, extra: [String] = []) throws -> (screen: String, state: [String: Any]) {
+    /// - Parameter environment: variables added to this process's environment for the run.
+    static func headless(
+        size: String, keys: String, extra: [String] = [], environment: [String: String] = [:]
+    ) throws -> (screen: String, state: [String: Any]) {
         let stateFile = NSTemporaryDirectory() + "argotop-state-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: stateFile) }
-        let output = try run(binary, ["--demo", "--demo-clock", "frozen", "--headless", "--size", size, "--keys", keys, "--state-file", stateFile] + extra)
+        let env = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = try run(
+            binary, ["--demo", "--demo-clock", "frozen", "--headless", "--size", size, "--keys", keys, "--state-file", stateFile] + extra,
+            environment: env)
         XCTAssertEqual(output.status, 0, output.stderr)
         let data = try Data(contentsOf: URL(fileURLWithPath: stateFile))
         let state = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
