@@ -3,7 +3,7 @@ SWIFT ?= swift
 PACKAGES := libncursesw5-dev libcurl4-openssl-dev tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test screens release clean
+.PHONY: deps build demo test screens release clean fuzz fuzz-build check-sanitizers
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,4 +33,47 @@ release: deps
 	@echo "release binary: $$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/argotop"
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-fuzzcheck
+
+## libFuzzer targets (Sources/Fuzz*/, not SwiftPM targets): the modules are built instrumented into
+## .build-fuzz, then each fuzzer is linked with swiftc. FUZZ_SECONDS per target (default 60).
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .build-fuzz/debug
+FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -g -I $(FUZZ_DIR)/Modules \
+	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CCurl.build/module.modulemap -Xcc -I -Xcc Sources/CCurl/include
+FUZZ_OBJECTS = $(FUZZ_DIR)/ArgoAPI.build/*.o $(FUZZ_DIR)/ArgoViewModel.build/*.o \
+	$(FUZZ_DIR)/ArgoRender.build/*.o $(FUZZ_DIR)/CCurl.build/*.o -lcurl
+FUZZERS := FuzzWorkflow FuzzFramer FuzzText
+
+fuzz-build: deps
+	$(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+		-Xcc -fsanitize=fuzzer-no-link,address --target ArgoRender
+	mkdir -p $(FUZZ_DIR)/fuzzers
+	for f in $(FUZZERS); do \
+		swiftc $(FUZZ_FLAGS) Sources/$$f/$$f.swift $(FUZZ_OBJECTS) -o $(FUZZ_DIR)/fuzzers/$$f 2>&1 \
+			| grep -v 'Cannot export local symbol' || true; \
+		test -x $(FUZZ_DIR)/fuzzers/$$f || exit 1; \
+	done
+
+## Runs each fuzzer FUZZ_SECONDS; new corpus entries go to .build-fuzz/corpus/NAME (the fixtures are read only).
+fuzz: fuzz-build
+	@set -e; work=.build-fuzz/work; mkdir -p $$work; \
+	for f in $(FUZZERS); do \
+		corpus=.build-fuzz/corpus/$$f; rm -rf $$work/$$f; mkdir -p $$corpus $$work/$$f; \
+		case $$f in \
+			FuzzWorkflow) seeds=../shared/argo-fixtures/real ;; \
+			FuzzFramer) seeds=Sources/FuzzFramer/seeds ;; \
+			FuzzText) seeds=Sources/FuzzText/seeds ;; \
+		esac; \
+		status=0; ( cd $$work/$$f && SWIFT_BACKTRACE=enable=no ../../../$(FUZZ_DIR)/fuzzers/$$f -max_total_time=$(FUZZ_SECONDS) \
+			-rss_limit_mb=4096 -print_final_stats=1 ../../../$$corpus $$(realpath ../../../$$seeds) ) \
+			> $$work/$$f.log 2>&1 || status=$$?; \
+		runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' $$work/$$f.log | grep -o '[0-9]*$$' || echo '?'); \
+		crashes=$$(ls $$work/$$f | grep -c '^\(crash\|leak\|timeout\|oom\)-' || true); \
+		echo "$$f: $$runs executions, $$crashes crashes (exit $$status; log $$work/$$f.log)"; \
+	done
+
+## AddressSanitizer and ThreadSanitizer over the test suite, each in its own scratch path (not part of `test`).
+check-sanitizers: deps
+	$(SWIFT) test --scratch-path .build-asan --sanitize=address
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
