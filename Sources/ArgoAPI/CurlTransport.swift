@@ -47,7 +47,9 @@ public final class CurlTransport: @unchecked Sendable {
     /// next one by the time the worker looks, and a stale cancel would then drop a request that was never sent.
     private var cancelRequests: Set<UInt64> = []
     private var running = true
-    private var multi: UnsafeMutableRawPointer?
+    private let multi: UnsafeMutableRawPointer?
+    /// Set, under the lock, once the worker has cleaned `multi` up: nobody may wake it after that.
+    private var multiClosed = false
     private var thread: Thread?
 
     /// The detail of the failure a transfer gets once the transport is shut down.
@@ -85,7 +87,7 @@ public final class CurlTransport: @unchecked Sendable {
         let wasRunning = running
         running = false
         lock.unlock()
-        if wasRunning, let multi { curl_multi_wakeup(multi) }
+        if wasRunning { wake() }
     }
 
     public func send(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) {
@@ -102,7 +104,14 @@ public final class CurlTransport: @unchecked Sendable {
             transfer.completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
             return
         }
-        if let multi { curl_multi_wakeup(multi) }
+        wake()
+    }
+
+    /// Wakes the worker's poll; a no-op once the worker has finished (the check and the call share the lock).
+    private func wake() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !multiClosed, let multi { curl_multi_wakeup(multi) }
     }
 
     /// One part of a streamed answer, in order: the head once the status is 2xx, then the body's bytes as
@@ -136,7 +145,7 @@ public final class CurlTransport: @unchecked Sendable {
         let live = running
         if live { cancelRequests.insert(transfer.serial) }
         lock.unlock()
-        if live, let multi { curl_multi_wakeup(multi) }
+        if live { wake() }
     }
 
     private func loop() {
@@ -206,8 +215,10 @@ public final class CurlTransport: @unchecked Sendable {
             transfer.cleanup()
             transfer.completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
         }
+        lock.lock()
+        multiClosed = true
         curl_multi_cleanup(multi)
-        self.multi = nil
+        lock.unlock()
     }
 
     private func configure(_ transfer: Transfer) -> UnsafeMutableRawPointer? {

@@ -54,7 +54,7 @@ public final class DemoServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         port = Int(UInt16(bigEndian: actual.sin_port))
-        listenFD = fd
+        lock.withLock { listenFD = fd }
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "argotop-demo-server"
         thread.start()
@@ -65,12 +65,12 @@ public final class DemoServer: @unchecked Sendable {
     public func stop() {
         lock.lock()
         stopped = true
+        let fd = listenFD
+        listenFD = -1
         lock.unlock()
-        if listenFD >= 0 {
-            shutdown(listenFD, Int32(SHUT_RDWR))
-            close(listenFD)
-            listenFD = -1
-        }
+        // shutdown() wakes the accept loop, which then closes the socket itself (so it never accepts on a
+        // descriptor number that was closed and reused).
+        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     var isStopped: Bool { lock.withLock { stopped } }
@@ -83,8 +83,10 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        let listening = lock.withLock { listenFD }
+        defer { close(listening) }
         while true {
-            let client = accept(listenFD, nil, nil)
+            let client = accept(listening, nil, nil)
             if client < 0 {
                 lock.lock()
                 let done = stopped
