@@ -30,6 +30,15 @@ public final class ArgoClient: @unchecked Sendable {
         read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
     }
 
+    /// One page of the workflows created after an instant, without nodes (candidates for children).
+    public func listCreatedAfter(
+        namespace: String, createdAfter: String, limit: Int, continueToken: String?,
+        handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
+    ) {
+        let path = Endpoints.listCreatedAfter(namespace: namespace, createdAfter: createdAfter, limit: limit, continueToken: continueToken)
+        read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
+    }
+
     public func getWorkflow(
         namespace: String, name: String, handler: @escaping @Sendable (CallEvent<Workflow>) -> Void
     ) {
@@ -128,12 +137,31 @@ public final class ArgoClient: @unchecked Sendable {
         } catch {
             // Say what came back: a document cut off (a proxy or a dropped connection) or one that is not JSON.
             let size = CurlTransport.byteSize(response.body.count)
-            let last = response.body.last(where: { !($0 == 32 || $0 == 10 || $0 == 13 || $0 == 9) })
-            if last != UInt8(ascii: "}") && last != UInt8(ascii: "]") {
+            if ArgoClient.looksCutOff(response.body) {
                 return .failure(.malformed(detail: "cut off after \(size) (HTTP \(response.status))"))
             }
             return .failure(.malformed(detail: "\(describe(error)) (HTTP \(response.status), \(size))"))
         }
+    }
+
+    /// Whether a JSON document ends before it is closed: an object, array or string still open at the end.
+    static func looksCutOff(_ body: Data) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in body {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return inString || depth > 0
     }
 
     static func looksJSON(_ body: Data) -> Bool {

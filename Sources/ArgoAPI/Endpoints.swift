@@ -4,9 +4,9 @@ public enum Endpoints {
     public static let listFields = [
         "metadata.continue", "metadata.resourceVersion",
         "items.metadata.uid", "items.metadata.name", "items.metadata.namespace",
-        "items.metadata.creationTimestamp", "items.metadata.labels",
+        "items.metadata.creationTimestamp", "items.metadata.labels", "items.metadata.ownerReferences",
         "items.status.phase", "items.status.message", "items.status.startedAt", "items.status.finishedAt",
-        "items.status.estimatedDuration", "items.status.progress", "items.spec.suspend",
+        "items.status.estimatedDuration", "items.status.progress", "items.status.synchronization", "items.spec.suspend",
     ].joined(separator: ",")
 
     /// What opening a workflow leaves out: parts argotop never shows and that can be most of the bytes.
@@ -16,6 +16,14 @@ public enum Endpoints {
 
     public static func listWorkflows(namespace: String, limit: Int, continueToken: String?) -> String {
         var query = [("listOptions.limit", String(limit)), ("fields", listFields)]
+        if let token = continueToken, !token.isEmpty { query.append(("listOptions.continue", token)) }
+        return "/api/v1/workflows/\(escapePath(namespace))" + queryString(query)
+    }
+
+    /// The workflows created after `createdAfter` (RFC 3339), without nodes: the candidates for a workflow's
+    /// children. Pages of `limit`.
+    public static func listCreatedAfter(namespace: String, createdAfter: String, limit: Int, continueToken: String?) -> String {
+        var query = [("listOptions.limit", String(limit)), ("createdAfter", createdAfter), ("fields", listFields)]
         if let token = continueToken, !token.isEmpty { query.append(("listOptions.continue", token)) }
         return "/api/v1/workflows/\(escapePath(namespace))" + queryString(query)
     }

@@ -81,6 +81,7 @@ public final class DemoCluster: @unchecked Sendable {
                 list[list.count - 1 - i] = wf.settingResourceVersion(String(compacted + 1 + i))
             }
             scheduleNightlyETL()
+            scheduleAuditQueue()
             spawner = Spawner(seed: seed, next: origin + 20)
         }
         if case .live(let speed) = clock { startTicking(speed: speed) }
@@ -206,7 +207,7 @@ public final class DemoCluster: @unchecked Sendable {
     }
 
     /// Queues the states of a workflow (called with the lock held or during init).
-    private func schedule(_ name: String, states: [(Double, JSONValue?)], final: JSONValue) {
+    func schedule(_ name: String, states: [(Double, JSONValue?)], final: JSONValue) {
         scripts[name] = Script(final: final)
         for (time, object) in states {
             changeOrder += 1
@@ -305,6 +306,7 @@ public final class DemoCluster: @unchecked Sendable {
 
     private func designed() -> [WorkflowBuilder] {
         [dbAuditing(), nightlyETL(), flakyTests(), reportWaiting(), releaseApproval(), dbFleetAudit()]
+            + auditFamily(holder: DemoCluster.auditFirstHolder) + migrateFamily()
     }
 
     /// The items of `db-fleet-audit-9h3kq` that fail (at different steps), and the one that ends in Error.

@@ -311,7 +311,12 @@ public final class DemoServer: @unchecked Sendable {
 
     func list(namespace: String, query: [String: String]) -> Response {
         let (everything, version) = cluster.snapshot()
-        let all = namespace.isEmpty ? everything : everything.filter { $0["metadata"]?["namespace"]?.stringValue == namespace }
+        guard let filter = ListFilter(query: query) else {
+            return error(400, code: 3, "unable to parse the selector or createdAfter")
+        }
+        let all = everything.filter {
+            (namespace.isEmpty || $0["metadata"]?["namespace"]?.stringValue == namespace) && filter.accepts($0)
+        }
         let limit = Int(query["listOptions.limit"] ?? "") ?? 0
         var offset = 0
         if let token = query["listOptions.continue"], !token.isEmpty {

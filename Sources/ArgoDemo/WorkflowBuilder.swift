@@ -40,6 +40,10 @@ final class WorkflowBuilder {
     var entrypoint = "main"
     var semaphore: String?
     var podNameFormat = "v2"
+    /// The parent workflow, as `ownerReferences` names it (`setOwnerReference: true`).
+    var owner: String?
+    /// `status.synchronization`, as the controller writes it.
+    var synchronization: JSONValue?
     private(set) var nodes: [(String, JSONValue)] = []
     private var index: [String: Int] = [:]
     private var childLists: [String: [String]] = [:]
@@ -163,6 +167,12 @@ final class WorkflowBuilder {
         }
         metadata.append(("labels", .object(allLabels.map { ($0.0, .string($0.1)) })))
         metadata.append(("annotations", .object([(PodName.formatAnnotation, .string(podNameFormat))])))
+        if let owner {
+            metadata.append(("ownerReferences", .array([.object([
+                ("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string("Workflow")), ("name", .string(owner)),
+                ("uid", .string(uuid(from: owner))), ("controller", .bool(true)), ("blockOwnerDeletion", .bool(true)),
+            ])])))
+        }
         metadata.append(("managedFields", .array([.object([("manager", .string("workflow-controller")), ("operation", .string("Update"))])])))
 
         var spec: [(String, JSONValue)] = [("entrypoint", .string(entrypoint)), ("arguments", .object([]))]
@@ -174,6 +184,7 @@ final class WorkflowBuilder {
         status.append(("finishedAt", finishedAt.map { .string(rfc3339($0)) } ?? .null))
         status.append(("progress", .string("\(done.filter { $0.1 }.count)/\(done.count)")))
         if let message { status.append(("message", .string(message))) }
+        if let synchronization { status.append(("synchronization", synchronization)) }
         if !nodeMap.isEmpty { status.append(("nodes", .object(nodeMap))) }
         status.append(("storedTemplates", .object([("namespaced/\(name)/\(entrypoint)", .object([("name", .string(entrypoint))]))])))
         return .object([

@@ -13,6 +13,9 @@ public struct PhaseLook: Equatable, Sendable {
     public var icon: String
     public var style: Style
 
+    /// Waiting on a semaphore or mutex.
+    public static func queued(ascii: Bool) -> PhaseLook { PhaseLook(icon: ascii ? "q" : "⧗", style: .warning) }
+
     public static func of(phase: String?, type: String? = nil, ascii: Bool) -> PhaseLook {
         if type == "Suspend" && phase == "Running" { return PhaseLook(icon: ascii ? "|" : "ǁ", style: .running) }
         switch phase ?? "" {

@@ -67,6 +67,7 @@ public enum Screens {
         case .workflows:
             let list = model.list
             var text = " \(Format.count(list.items.count)) workflows"
+            if list.hiddenChildren > 0 { text += " (\(Format.count(list.hiddenChildren)) children folded under their parents: c)" }
             if list.loading {
                 text += list.loadedOnce ? ", loading more…" : ", loading…"
             } else if !list.complete {
@@ -135,7 +136,7 @@ public enum Screens {
         for (offset, wf) in visible.enumerated() {
             let y = 2 + offset
             guard y < model.rows - 2 else { break }
-            let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
+            let look = ChildRef.isQueued(wf) ? PhaseLook.queued(ascii: model.ascii) : PhaseLook.of(phase: wf.phase, ascii: model.ascii)
             var x = 1
             canvas.put(look.icon, x: x, y: y, style: look.style)
             x += 2
@@ -152,7 +153,12 @@ public enum Screens {
             x += 6
             canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: x, y: y, limit: x + 8)
             x += 9
-            canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: model.cols - x), x: x, y: y,
+            if let tally = model.childTally(of: wf) {
+                x = canvas.put("⤷ ", x: x, y: y, style: .dim)
+                x = drawChildCounts(tally, x: x, y: y, model: model, into: &canvas)
+                x = canvas.put("  ", x: x, y: y)
+            }
+            canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
                 style: look.style == .failed ? .failed : .normal)
             if list.cursor.top + offset == list.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
@@ -219,6 +225,9 @@ public enum Screens {
                 drawNodeRow(node, row: row, workflow: wf, layout: layout, y: y, model: model, into: &canvas)
             case .group(let g):
                 drawGroupRow(tree.groups[g], row: row, layout: layout, y: y, model: model, into: &canvas)
+            case .child(let name):
+                guard let ref = tree.childRefs[name] else { continue }
+                drawChildRow(ref, row: row, layout: layout, y: y, model: model, into: &canvas)
             }
             if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
@@ -273,8 +282,10 @@ public enum Screens {
         var x = canvas.put(prefix, x: 0, y: y, style: .dim, limit: limit)
         x = canvas.put(icon.icon, x: x, y: y, style: icon.style, limit: limit)
         x = canvas.put(" " + name, x: x, y: y, limit: limit)
-        if row.folded { x = canvas.put(" [+" + String(row.hiddenRows) + "]", x: x, y: y, style: .dim, limit: limit) }
-        let wanted = DisplayText.width(prefix) + 2 + DisplayText.width(name) + (row.folded ? 4 + String(row.hiddenRows).count : 0)
+        // A child workflow not read yet folds an unknown number of rows: `[+]`.
+        let hint = row.hiddenRows > 0 ? " [+" + String(row.hiddenRows) + "]" : " [+]"
+        if row.folded { x = canvas.put(hint, x: x, y: y, style: .dim, limit: limit) }
+        let wanted = DisplayText.width(prefix) + 2 + DisplayText.width(name) + (row.folded ? hint.count : 0)
         if wanted > limit { canvas.put("…", x: layout.stepWidth, y: y) }
     }
 
@@ -287,7 +298,7 @@ public enum Screens {
         if layout.templateWidth > 0 {
             canvas.put(DisplayText.truncate(AppModel.templateLabel(node), to: layout.templateWidth), x: layout.templateX, y: y)
         }
-        if layout.podWidth > 0, let pod = workflow.podName(of: node) {
+        if layout.podWidth > 0, let pod = (model.workflow(ofNode: node.id) ?? workflow).podName(of: node) {
             canvas.put(DisplayText.truncate(pod, to: layout.podWidth), x: layout.podX, y: y, style: .dim)
         }
         let showsDuration = node.type == "Pod" || node.type == "HTTP" || node.type == "Plugin" || node.type == "Container"
@@ -314,6 +325,10 @@ public enum Screens {
         if layout.templateWidth > 0 {
             canvas.put(DisplayText.truncate(group.template, to: layout.templateWidth), x: layout.templateX, y: y)
         }
+        if let children = group.children {
+            drawChildCounts(children, x: layout.durationX, y: y, model: model, into: &canvas)
+            return
+        }
         var x = canvas.put(Format.count(group.members.count) + " items", x: layout.durationX, y: y, style: .header)
         for (phase, count) in group.counts {
             let phaseLook = PhaseLook.of(phase: phase, ascii: model.ascii)
@@ -322,10 +337,46 @@ public enum Screens {
         }
     }
 
+    /// `40 child workflows  5 ✔  1 ✖  1 ●  33 ⧗ queued`; returns the column after it.
+    @discardableResult
+    static func drawChildCounts(_ counts: ChildCounts, x start: Int, y: Int, model: AppModel, into canvas: inout Canvas) -> Int {
+        var x = canvas.put(Format.count(counts.total) + (counts.total == 1 ? " child workflow" : " child workflows"), x: start, y: y, style: .header)
+        for (phase, count) in counts.byPhase {
+            let phaseLook = PhaseLook.of(phase: phase, ascii: model.ascii)
+            x = canvas.put("  " + Format.count(count) + " ", x: x, y: y)
+            x = canvas.put(phaseLook.icon, x: x, y: y, style: phaseLook.style)
+        }
+        if counts.queued > 0 {
+            x = canvas.put("  " + Format.count(counts.queued) + " ", x: x, y: y)
+            x = canvas.put(model.ascii ? "queued" : "⧗ queued", x: x, y: y, style: .warning)
+        }
+        return x
+    }
+
+    /// A child workflow under the step that created it: its phase, template, duration, progress and message.
+    static func drawChildRow(_ ref: ChildRef, row: TreeRow, layout: TreeLayout, y: Int, model: AppModel, into canvas: inout Canvas) {
+        let wf = ref.summary
+        let look = ref.isQueued ? PhaseLook.queued(ascii: model.ascii) : PhaseLook.of(phase: wf.phase, ascii: model.ascii)
+        drawStepCell(prefix: row.prefix, icon: look, name: ref.name, row: row, layout: layout, y: y, into: &canvas)
+        if layout.templateWidth > 0 {
+            canvas.put(DisplayText.truncate(AppModel.childTemplateLabel(ref), to: layout.templateWidth), x: layout.templateX, y: y, style: .dim)
+        }
+        canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: layout.durationX, y: y)
+        var text = ""
+        if let progress = wf.status?.progress, !progress.isEmpty, progress != "0/0" { text = progress + "  " }
+        text += DisplayText.sanitize(model.childLine(ref))
+        let style: Style = NodeTree.isFailure(wf.phase) ? .failed : ref.isQueued ? .warning : .dim
+        canvas.put(DisplayText.truncate(text, to: model.cols - layout.messageX), x: layout.messageX, y: y, style: style)
+    }
+
     /// The workflow's name, phase and times; its message; where it came from and what it returned.
     static func workflowHeader(_ model: AppModel, _ wf: Workflow, into canvas: inout Canvas) {
         let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
-        var x = canvas.put(" " + wf.name, x: 0, y: 1, style: .header)
+        var x = 0
+        if let open = model.open, !open.breadcrumb.isEmpty {
+            x = canvas.put(" " + open.breadcrumb.joined(separator: model.ascii ? " > " : " › ") + (model.ascii ? " >" : " ›"), x: 0, y: 1, style: .dim)
+        }
+        x = canvas.put(" " + wf.name, x: x, y: 1, style: .header)
         x = canvas.put("  " + look.icon + " " + (wf.phase.isEmpty ? "Unknown" : wf.phase), x: x, y: 1, style: look.style)
         var facts: [String] = []
         if let created = wf.metadata.creationTimestamp { facts.append("created " + Format.age(model.now - created.seconds) + " ago") }
@@ -362,8 +413,13 @@ public enum Screens {
             switch tree.entries[e].kind {
             case .node(let id): return tree.nodes[id]?.shownName
             case .group(let g): return tree.groups[g].name + "(…)"
+            case .child(let name): return name
             }
         }.joined(separator: model.ascii ? " > " : " › ")
+        if case .child(let name) = tree.entries[entry].kind, let ref = tree.childRefs[name] {
+            childPane(ref, path: path, top: top, model: model, into: &canvas)
+            return
+        }
         guard let node = tree.node(at: entry) else {
             canvas.put(" in " + path, x: 0, y: top + 1, style: .dim)
             canvas.put(" Enter or Space unfolds the group; f goes to its next failed step", x: 0, y: top + 2, style: .dim)
@@ -393,7 +449,7 @@ public enum Screens {
             }
             return
         }
-        guard let pod = wf.podName(of: node) else {
+        guard let pod = (model.workflow(ofNode: node.id) ?? wf).podName(of: node) else {
             if y < bottom { canvas.put(" (no pod: this step failed because of the steps under it)", x: 0, y: y, style: .dim) }
             return
         }
@@ -411,6 +467,32 @@ public enum Screens {
                 y += 1
             }
         }
+    }
+
+    /// The pane for a child workflow's row: what it is, how it is linked, why it failed or waits.
+    static func childPane(_ ref: ChildRef, path: String, top: Int, model: AppModel, into canvas: inout Canvas) {
+        let wf = ref.summary
+        let look = ref.isQueued ? PhaseLook.queued(ascii: model.ascii) : PhaseLook.of(phase: wf.phase, ascii: model.ascii)
+        var x = canvas.put(" " + look.icon + " " + ref.name + " ", x: 1, y: top, style: look.style)
+        var facts = ["child workflow", wf.phase.isEmpty ? "Unknown" : wf.phase]
+        if let progress = wf.status?.progress, !progress.isEmpty { facts.append("progress " + progress) }
+        let span = Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now)
+        if !span.isEmpty { facts.append(span) }
+        x = canvas.put(" " + facts.joined(separator: " · ") + " ", x: x + 1, y: top, style: .header)
+        let how: String
+        switch ref.link {
+        case .owner: how = "its ownerReferences name this workflow"
+        case .output: how = "the step's output parameter holds its name"
+        case .inferred: how = "inferred: same workflow-template label, created while the step ran"
+        }
+        canvas.put(" in " + path + "  (" + how + ")", x: 0, y: top + 1, style: .dim)
+        var y = top + 2
+        let line = model.childLine(ref)
+        if !line.isEmpty {
+            canvas.put(" " + DisplayText.sanitize(line), x: 0, y: y, style: NodeTree.isFailure(wf.phase) ? .failed : ref.isQueued ? .warning : .normal)
+            y += 1
+        }
+        canvas.put(" Space: unfold its steps here · Enter: open it on its own (Esc comes back)", x: 0, y: y, style: .dim)
     }
 
     // MARK: Logs

@@ -36,6 +36,14 @@ public final class Runtime {
                 client.listWorkflows(
                     namespace: model.namespace, limit: model.pageSize, continueToken: token,
                     handler: track("the list") { .listPage(continueToken: token, $0, bytes: $1) })
+            case .fetchChildCandidates(let namespace, let parent, let after, let token):
+                client.listCreatedAfter(
+                    namespace: namespace, createdAfter: after, limit: AppModel.childQueryPageSize, continueToken: token,
+                    handler: track("the children of \(parent)") { .childCandidates(parent: parent, continueToken: token, $0, bytes: $1) })
+            case .fetchChild(let namespace, let parent, let name):
+                client.getWorkflow(
+                    namespace: namespace, name: name,
+                    handler: track(name) { .child(parent: parent, name: name, $0, bytes: $1) })
             case .fetchWorkflow(let namespace, let name):
                 client.getWorkflow(
                     namespace: namespace, name: name,
@@ -139,7 +147,7 @@ public final class Runtime {
             switch event {
             case .retrying: inFlight -= 1
             case .resumed: inFlight += 1
-            case .listPage, .workflow, .logTail, .archivedLog, .logSaved: inFlight -= 1
+            case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child: inFlight -= 1
             case .listWatch, .timer: break
             case .logStream(let id, let index, let update):
                 let final: Bool

@@ -65,7 +65,9 @@ extension AppModel {
             listWatch.active = false
             let selected = list.items.indices.contains(list.cursor.selected) ? list.items[list.cursor.selected].name : nil
             let cursor = list.cursor
+            let grouping = list.groupChildren
             list = WorkflowListState()
+            list.groupChildren = grouping
             list.cursor = cursor
             list.reselect = selected
             notice = "the watch fell too far behind: listing again"
@@ -84,30 +86,22 @@ extension AppModel {
     func apply(_ change: WorkflowChange) -> [Effect] {
         let wf = change.workflow
         let key = wf.namespace + "/" + wf.name
-        let index = list.items.firstIndex { $0.namespace + "/" + $0.name == key }
+        let index = list.all.firstIndex { $0.namespace + "/" + $0.name == key }
         switch change.kind {
         case .deleted:
-            if let index {
-                list.items.remove(at: index)
-                if index < list.cursor.selected { list.cursor.selected -= 1 }
-                if index < list.cursor.top { list.cursor.top -= 1 }
-                list.cursor.follow(count: list.items.count, height: listHeight)
-            }
+            if let index { list.all.remove(at: index) }
         case .added, .modified:
             if let index {
-                list.items[index] = wf
+                list.all[index] = wf
             } else {
                 let created = wf.metadata.creationTimestamp?.seconds ?? .infinity
-                let at = list.items.firstIndex { ($0.metadata.creationTimestamp?.seconds ?? 0) < created } ?? list.items.count
+                let at = list.all.firstIndex { ($0.metadata.creationTimestamp?.seconds ?? 0) < created } ?? list.all.count
                 // Older than everything loaded while pages remain: it belongs to a page not read yet.
-                if at < list.items.count || list.complete {
-                    list.items.insert(wf, at: at)
-                    if at <= list.cursor.selected && list.items.count > 1 { list.cursor.selected += 1 }
-                    if at < list.cursor.top { list.cursor.top += 1 }
-                    list.cursor.follow(count: list.items.count, height: listHeight)
-                }
+                if at < list.all.count || list.complete { list.all.insert(wf, at: at) }
             }
         }
+        regroupList()
+        applyToChildren(wf, deleted: change.kind == .deleted)
         guard var state = open, state.namespace == (wf.namespace.isEmpty ? state.namespace : wf.namespace),
             state.name == wf.name, let current = state.workflow
         else { return [] }

@@ -7,7 +7,7 @@ extension AppModel {
 
     /// `l`: the selected step's log, or the merged logs of the steps under the selected row.
     func openLogsOfSelection() -> [Effect] {
-        guard let state = open, let tree = state.tree, let workflow = state.workflow else { return [] }
+        guard let state = open, let tree = state.tree, state.workflow != nil else { return [] }
         var entry = state.selectedEntry
         if view == .node, let id = details?.nodeID, let e = tree.entry(ofNode: id) { entry = e }
         guard entry >= 0 else { return [] }
@@ -16,11 +16,12 @@ extension AppModel {
             notice = "no step with a pod here: nothing to show a log of"
             return []
         }
-        let sources = pods.compactMap { source(for: $0, in: tree, workflow: workflow) }
+        let sources = pods.compactMap { source(for: $0, in: tree) }
         let name: String
         switch tree.entries[entry].kind {
         case .node(let id): name = tree.nodes[id]?.shownName ?? id
         case .group(let g): name = tree.groups[g].name + " (\(tree.groups[g].members.count) items)"
+        case .child(let child): name = child
         }
         if sources.count == 1, tree.node(at: entry)?.type == "Pod" {
             return openLogs(title: "log of \(name)", arrangement: .single, sources: sources)
@@ -30,14 +31,14 @@ extension AppModel {
 
     /// `L`: the logs of every failed step, one after another, in tree order.
     func openFailedLogs() -> [Effect] {
-        guard let state = open, let tree = state.tree, let workflow = state.workflow else { return [] }
+        guard let state = open, let tree = state.tree, state.workflow != nil else { return [] }
         let failed = tree.failedSteps.filter { tree.node(at: $0)?.type == "Pod" }
         guard !failed.isEmpty else {
             notice = tree.failedSteps.isEmpty ? "no failed steps in this workflow" : "the failed steps have no pods"
             return []
         }
         let sources = failed.compactMap { e -> LogSource? in
-            guard var source = source(for: e, in: tree, workflow: workflow), let node = tree.node(at: e) else { return nil }
+            guard var source = source(for: e, in: tree), let node = tree.node(at: e) else { return nil }
             var heading = node.shownName
             let path = tree.ancestors(of: e).compactMap { tree.node(at: $0)?.shownName }.dropFirst().joined(separator: " › ")
             if !path.isEmpty { heading += "  in " + path }
@@ -61,8 +62,9 @@ extension AppModel {
         return found
     }
 
-    func source(for entry: Int, in tree: NodeTree, workflow: Workflow) -> LogSource? {
-        guard let node = tree.node(at: entry), let pod = workflow.podName(of: node) else { return nil }
+    func source(for entry: Int, in tree: NodeTree) -> LogSource? {
+        guard let node = tree.node(at: entry), let workflow = workflow(ofNode: node.id), let pod = workflow.podName(of: node)
+        else { return nil }
         // Lines of a merged view say which step they came from: the step, after the loop item it belongs to.
         var label = node.shownName
         if let item = tree.ancestors(of: entry).reversed().compactMap({ tree.node(at: $0)?.shownName })
@@ -72,8 +74,10 @@ extension AppModel {
             label = String(item[item.index(after: colon)..<close]) + "/" + label
         }
         let archived = node.outputs?.artifacts?.contains { $0.name == "main-logs" } ?? false
-        return LogSource(nodeID: node.id, podName: pod, label: label, follow: node.phase == "Running" || node.phase == "Pending",
+        var source = LogSource(nodeID: node.id, podName: pod, label: label, follow: node.phase == "Running" || node.phase == "Pending",
             archivedLog: archived)
+        if workflow.name != open?.name { source.workflow = workflow.name }
+        return source
     }
 
     func openLogs(title: String, arrangement: LogViewState.Arrangement, sources: [LogSource]) -> [Effect] {
@@ -95,7 +99,7 @@ extension AppModel {
             running += 1
             requests += 1
             let source = state.sources[index]
-            effects.append(.streamLog(view: state.id, source: index, namespace: open.namespace, workflow: open.name,
+            effects.append(.streamLog(view: state.id, source: index, namespace: open.namespace, workflow: source.workflow ?? open.name,
                 podName: source.podName, container: source.container, follow: source.follow))
         }
         logs = state
@@ -286,7 +290,7 @@ extension AppModel {
     /// containers when the workflow carries its templates.
     func containers(of nodeID: String) -> [String] {
         var names = ["main", "wait", "init"]
-        guard let workflow = open?.workflow, let node = workflow.nodes[nodeID],
+        guard let workflow = workflow(ofNode: nodeID), let node = workflow.nodes[nodeID],
             let template = workflow.spec?.templates?.first(where: { $0.name == node.templateName })
         else { return names }
         for container in (template.sidecars ?? []) + (template.initContainers ?? []) {
@@ -319,7 +323,7 @@ extension AppModel {
             return []
         }
         requests += 1
-        return [.fetchArchivedLog(view: state.id, source: index, namespace: open.namespace, workflow: open.name,
+        return [.fetchArchivedLog(view: state.id, source: index, namespace: open.namespace, workflow: state.sources[index].workflow ?? open.name,
             nodeID: state.sources[index].nodeID)]
     }
 }

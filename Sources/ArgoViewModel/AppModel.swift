@@ -9,6 +9,10 @@ public enum ViewKind: String, Sendable, Hashable {
 public enum Effect: Equatable, Sendable {
     case fetchListPage(continueToken: String?)
     case fetchWorkflow(namespace: String, name: String)
+    /// A page of the workflows created after `createdAfter`, without nodes: candidates for `parent`'s children.
+    case fetchChildCandidates(namespace: String, parent: String, createdAfter: String, continueToken: String?)
+    /// A child workflow of the open `parent`, whole, to draw its tree under the step that created it.
+    case fetchChild(namespace: String, parent: String, name: String)
     /// The last lines of a pod's `main` log, for the failure pane.
     case fetchLogTail(namespace: String, workflow: String, podName: String, lines: Int)
     /// A log stream for source `source` of log view `view` (whole log; followed while the step runs).
@@ -28,6 +32,8 @@ public enum Effect: Equatable, Sendable {
 public enum ModelEvent: Sendable {
     case listPage(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case workflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
+    case childCandidates(parent: String, continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
+    case child(parent: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
     case logStream(view: Int, source: Int, LogStreamUpdate)
     case archivedLog(view: Int, source: Int, Result<[String], APIError>, bytes: Int)
@@ -69,7 +75,15 @@ public struct Cursor: Equatable, Sendable {
 }
 
 public struct WorkflowListState: Sendable {
-    public var items: [Workflow] = []
+    /// Every workflow listed so far, newest first.
+    public var all: [Workflow] = []
+    /// The rows shown: `all`, less the children folded under their parent when `groupChildren` is on.
+    public internal(set) var items: [Workflow] = []
+    /// `c`: children (by `ownerReferences`) fold under their parent's row.
+    public var groupChildren = true
+    /// For a parent row: its children folded under it, by phase, and how many wait on a lock.
+    public internal(set) var childTallies: [String: ChildCounts] = [:]
+    public internal(set) var hiddenChildren = 0
     public var continueToken: String?
     /// True once the last page has arrived.
     public var complete = false
@@ -119,6 +133,10 @@ public struct OpenWorkflowState: Sendable {
     public var stale = false
     /// When the nodes were last read (the model's clock).
     public var readAt: Double?
+    /// Child workflows: the candidates, the links found, the unfolded ones.
+    public var children = ChildrenState()
+    /// The workflows above this one when it was opened from its parent (`Enter` on a child), outermost first.
+    public var breadcrumb: [String] = []
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
@@ -183,6 +201,10 @@ public final class AppModel {
     public internal(set) var quitting = false
     /// `argotop NAME@latest`: open the newest workflow when the first page arrives.
     var openLatestWhenListed = false
+    /// Workflows left for a child opened from them (`Enter` on a child), to come back to with Esc.
+    public internal(set) var openStack: [OpenWorkflowState] = []
+    /// `r` asked for the children to be looked for again too.
+    var refreshingChildren = false
 
     public init(server: String, namespace: String, now: Double, ascii: Bool = false, insecure: Bool = false) {
         self.server = server
@@ -266,8 +288,12 @@ public final class AppModel {
         case .back:
             var effects: [Effect] = []
             if view == .logs { effects += closeLogs() }
+            if closeChild() { return effects }
             if views.count > 1 { views.removeLast() }
-            if view == .workflows { open = nil }
+            if view == .workflows {
+                open = nil
+                openStack = []
+            }
             if view != .node && view != .logs { details = nil }
             return effects
         case .logs: return openLogsOfSelection()
@@ -276,6 +302,7 @@ public final class AppModel {
         case .save: return saveLogs()
         case .container: return nextContainer()
         case .archived: return readArchivedLog()
+        case .groupChildren: return toggleChildGrouping()
         case .open:
             if view == .workflow { return openSelectedRow() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
@@ -304,6 +331,9 @@ public final class AppModel {
             open = state
             requests += 1
             notice = "reading \(state.name) again…"
+            refreshingChildren = true
+            state.children.loaded = [:]
+            open = state
             return [.fetchWorkflow(namespace: state.namespace, name: state.name)]
         case .up: return move(-1)
         case .down: return move(1)
@@ -364,7 +394,7 @@ public final class AppModel {
             open = state
         }
         if var state = details {
-            if let workflow = open?.workflow, let node = workflow.nodes[state.nodeID] {
+            if let workflow = workflow(ofNode: state.nodeID), let node = workflow.nodes[state.nodeID] {
                 state.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: state.jsonOpen, width: detailValueWidth)
             }
             state.cursor.follow(count: state.lines.count, height: detailHeight)
@@ -388,6 +418,7 @@ public final class AppModel {
 
     func openWorkflow(namespace: String, name: String) -> [Effect] {
         open = OpenWorkflowState(namespace: namespace, name: name)
+        openStack = []
         details = nil
         views = [.workflows, .workflow]
         requests += 1
@@ -419,8 +450,9 @@ public final class AppModel {
                 clearError(.list)
                 let firstPage = !list.loadedOnce
                 list.loadedOnce = true
-                let known = Set(list.items.map { $0.namespace + "/" + $0.name })
-                list.items += (page.items ?? []).filter { !known.contains($0.namespace + "/" + $0.name) }
+                let known = Set(list.all.map { $0.namespace + "/" + $0.name })
+                list.all += (page.items ?? []).filter { !known.contains($0.namespace + "/" + $0.name) }
+                regroupList()
                 let next = page.metadata?.continue ?? ""
                 list.continueToken = next.isEmpty ? nil : next
                 list.complete = next.isEmpty
@@ -433,7 +465,7 @@ public final class AppModel {
                 if firstPage { effects += startListWatch(resourceVersion: page.metadata?.resourceVersion) }
                 if openLatestWhenListed {
                     openLatestWhenListed = false
-                    if let newest = list.items.first {
+                    if let newest = list.all.first {
                         effects += openWorkflow(namespace: newest.namespace.isEmpty ? namespace : newest.namespace, name: newest.name)
                     } else {
                         setError("no workflow to open: the namespace has none", .workflow)
@@ -468,25 +500,34 @@ public final class AppModel {
                 clearError(.workflow)
                 if notice?.hasPrefix("reading ") == true { notice = nil }
                 // Keep the selection on the same node across a refresh; folds are kept by key.
-                let keptKey = state.tree.flatMap { tree in state.selectedEntry >= 0 ? tree.entries[state.selectedEntry].key : nil }
+                let firstRead = state.workflow == nil
                 state.workflow = workflow
-                let tree = NodeTree(workflowName: workflow.name, nodes: workflow.nodes)
-                state.tree = tree
-                if let query = state.searchQuery { state.matches = tree.matches(query) }
                 open = state
-                let keptEntry = keptKey.flatMap { key in tree.entries.firstIndex { $0.key == key } }
-                rebuildRows(keeping: keptEntry)
+                if !state.children.candidates.isEmpty {
+                    state.children.byStep = ChildFinder.children(of: workflow, among: Array(state.children.candidates.values), now: now)
+                    open = state
+                }
+                rebuildTree()
+                var childEffects: [Effect] = []
+                if firstRead || refreshingChildren {
+                    refreshingChildren = false
+                    childEffects = queryChildren()
+                }
                 if var shown = details {
-                    if let node = workflow.nodes[shown.nodeID] {
-                        shown.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: shown.jsonOpen, width: detailValueWidth)
+                    if let owner = self.workflow(ofNode: shown.nodeID), let node = owner.nodes[shown.nodeID] {
+                        shown.lines = NodeDetails.lines(node: node, workflow: owner, now: now, jsonOpen: shown.jsonOpen, width: detailValueWidth)
                         shown.cursor.follow(count: shown.lines.count, height: detailHeight)
                         details = shown
                     }
                 }
-                return logTailForSelection() + startCoolDown(bytes: bytes)
+                return logTailForSelection() + startCoolDown(bytes: bytes) + childEffects
             }
             open = state
             return []
+        case .childCandidates(let parent, let token, let result, let bytes):
+            return handleChildCandidates(parent: parent, token: token, result, bytes: bytes)
+        case .child(let parent, let name, let result, let bytes):
+            return handleChild(parent: parent, name: name, result, bytes: bytes)
         case .logStream(let id, let index, let update):
             return handleLogStream(view: id, source: index, update)
         case .listWatch(let generation, let update):
@@ -503,7 +544,7 @@ public final class AppModel {
             return []
         case .logTail(let ns, let name, let pod, let result, let bytes):
             bytesReceived += bytes
-            guard var state = open, state.namespace == ns, state.name == name else { return [] }
+            guard var state = open, state.namespace == ns, state.name == name || state.children.loaded[name] != nil else { return [] }
             var tail = LogTail()
             tail.loading = false
             switch result {
@@ -537,10 +578,13 @@ public final class AppModel {
             case .group(let g):
                 name = tree.groups[g].name
                 template = tree.groups[g].template
+            case .child(let child):
+                name = child
+                template = tree.childRefs[child].map(AppModel.childTemplateLabel) ?? ""
             case .blank:
                 continue
             }
-            let hint = row.folded ? 3 + String(row.hiddenRows).count + 1 : 0
+            let hint = row.folded ? (row.hiddenRows > 0 ? 3 + String(row.hiddenRows).count + 1 : 4) : 0
             stepWidth = max(stepWidth, row.prefix.count + 2 + name.count + hint)
             templateWidth = max(templateWidth, template.count)
         }
@@ -558,17 +602,28 @@ public final class AppModel {
         open = state
     }
 
+    /// The template column of a child workflow's row: the template it came from, and how it is linked.
+    public static func childTemplateLabel(_ ref: ChildRef) -> String {
+        let template = ref.summary.metadata.labels?["workflows.argoproj.io/workflow-template"]
+        let link = ref.link == .inferred ? " (inferred)" : ""
+        return (template ?? "workflow") + link
+    }
+
     /// `ref/template` for templates from a WorkflowTemplate, else the template's name.
     public static func templateLabel(_ node: NodeStatus) -> String {
         if let ref = node.templateRef, let name = ref.name, let template = ref.template { return name + "/" + template }
         return node.templateName ?? ""
     }
 
-    func setFold(_ entry: Int, open isOpen: Bool) {
-        guard var state = open, let tree = state.tree, tree.canFold(entry) else { return }
+    func setFold(_ entry: Int, open isOpen: Bool) -> [Effect] {
+        guard var state = open, let tree = state.tree, tree.canFold(entry) else { return [] }
+        if isOpen, case .child(let name) = tree.entries[entry].kind, !tree.loadedChildren.contains(name) {
+            return unfoldChild(name)
+        }
         state.folding.open[tree.entries[entry].key] = isOpen
         open = state
         rebuildRows(keeping: entry)
+        return []
     }
 
     func toggleFold() -> [Effect] {
@@ -578,15 +633,14 @@ public final class AppModel {
             notice = "nothing to fold here"
             return []
         }
-        setFold(e, open: !tree.isOpen(e, in: state.folding))
-        return []
+        return setFold(e, open: !tree.isOpen(e, in: state.folding))
     }
 
     func foldOrGoToParent() -> [Effect] {
         guard var state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
         let e = state.selectedEntry
         if tree.canFold(e) && tree.isOpen(e, in: state.folding) {
-            setFold(e, open: false)
+            return setFold(e, open: false)
         } else if let parent = tree.ancestors(of: e).last, let row = state.rowOfEntry[parent] {
             state.cursor.selected = row
             state.cursor.follow(count: state.rows.count, height: treeHeight)
@@ -598,15 +652,17 @@ public final class AppModel {
     func unfoldSelected() -> [Effect] {
         guard let state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
         let e = state.selectedEntry
-        if tree.canFold(e) && !tree.isOpen(e, in: state.folding) { setFold(e, open: true) }
+        if tree.canFold(e) && !tree.isOpen(e, in: state.folding) { return setFold(e, open: true) }
         return []
     }
 
     /// Enter on a tree row: a group folds or unfolds; a step opens its details.
     func openSelectedRow() -> [Effect] {
-        guard let state = open, let tree = state.tree, let workflow = state.workflow, state.selectedEntry >= 0 else { return [] }
+        guard let state = open, let tree = state.tree, state.selectedEntry >= 0 else { return [] }
         let e = state.selectedEntry
-        guard case .node(let id) = tree.entries[e].kind, let node = tree.nodes[id] else { return toggleFold() }
+        if case .child(let name) = tree.entries[e].kind { return openChild(name) }
+        guard case .node(let id) = tree.entries[e].kind, let node = tree.nodes[id], let workflow = workflow(ofNode: id)
+        else { return toggleFold() }
         var shown = NodeDetailState(nodeID: id)
         shown.lines = NodeDetails.lines(node: node, workflow: workflow, now: now, jsonOpen: [:], width: detailValueWidth)
         shown.cursor.selected = shown.lines.firstIndex { $0.kind != .section } ?? 0
@@ -618,7 +674,7 @@ public final class AppModel {
     /// Space/Left/Right on a JSON value in the details: `nil` toggles.
     func toggleJSON(_ wantOpen: Bool?) -> [Effect] {
         guard var shown = details, shown.lines.indices.contains(shown.cursor.selected),
-            let workflow = open?.workflow, let node = workflow.nodes[shown.nodeID]
+            let workflow = workflow(ofNode: shown.nodeID), let node = workflow.nodes[shown.nodeID]
         else { return [] }
         // Inside an unfolded value, act on the value's own line.
         var at = shown.cursor.selected
@@ -738,14 +794,14 @@ public final class AppModel {
 
     /// Asks for the log tail of the selected step when it failed and its tail is not known yet.
     func logTailForSelection() -> [Effect] {
-        guard var state = open, let tree = state.tree, let workflow = state.workflow, state.selectedEntry >= 0,
+        guard var state = open, let tree = state.tree, state.selectedEntry >= 0,
             let node = tree.node(at: state.selectedEntry), NodeTree.isFailure(node.phase),
-            let pod = workflow.podName(of: node), state.logTails[pod] == nil
+            let workflow = workflow(ofNode: node.id), let pod = workflow.podName(of: node), state.logTails[pod] == nil
         else { return [] }
         state.logTails[pod] = LogTail()
         open = state
         requests += 1
-        return [.fetchLogTail(namespace: state.namespace, workflow: state.name, podName: pod, lines: logTailLines)]
+        return [.fetchLogTail(namespace: state.namespace, workflow: workflow.name, podName: pod, lines: logTailLines)]
     }
 
     func setError(_ text: String, _ source: ErrorSource) {
@@ -762,7 +818,7 @@ public final class AppModel {
 
     // MARK: Selection, for the headless state file and the detail lines
 
-    public enum SelectionKind: String, Sendable { case workflow, node, group }
+    public enum SelectionKind: String, Sendable { case workflow, node, group, child }
 
     public struct Selection: Equatable, Sendable {
         public var kind: SelectionKind
@@ -785,15 +841,17 @@ public final class AppModel {
                 return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
             case .group(let g):
                 return Selection(kind: .group, name: tree.groups[g].name, id: nil, phase: tree.groups[g].phase)
+            case .child(let name):
+                return Selection(kind: .child, name: name, id: tree.childRefs[name]?.summary.metadata.uid, phase: tree.childRefs[name]?.summary.phase)
             case .blank:
                 return nil
             }
         case .node:
-            guard let shown = details, let node = open?.workflow?.nodes[shown.nodeID] else { return nil }
+            guard let shown = details, let node = open?.tree?.nodes[shown.nodeID] else { return nil }
             return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
         case .logs:
             guard let state = logs, state.sources.count == 1, let source = state.sources.first,
-                let node = open?.workflow?.nodes[source.nodeID]
+                let node = open?.tree?.nodes[source.nodeID]
             else { return nil }
             return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
         case .help:

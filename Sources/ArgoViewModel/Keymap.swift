@@ -59,6 +59,7 @@ public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back, help, quit
     case fold, foldClose, foldOpen, nextFailed, previousFailed, search, nextMatch, previousMatch, outputs, refresh
     case logs, failedLogs, follow, wrap, timestamps, onlyMatches, save, container, archived
+    case groupChildren
 }
 
 /// One line of the keymap: the single table that drives input, the bottom line and the help screen.
@@ -100,6 +101,7 @@ public enum Keymap {
         Binding(keys: [.char("t")], action: .timestamps, label: "time", help: "show the time of each line", inBar: true, views: [.logs]),
         Binding(keys: [.char("s")], action: .save, label: "save", help: "save the whole log to a file (the path is shown)", inBar: true, views: [.logs]),
         Binding(keys: [.char("c")], action: .container, label: "container", help: "the next container of the pod: main, wait, init", inBar: false, views: [.logs]),
+        Binding(keys: [.char("c")], action: .groupChildren, label: "children", help: "fold child workflows under their parent's row, or list every workflow", inBar: true, views: [.workflows]),
         Binding(keys: [.char("a")], action: .archived, label: "archived", help: "read a gone pod's archived main-logs artifact", inBar: false, views: [.logs]),
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),

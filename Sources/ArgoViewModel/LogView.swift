@@ -36,6 +36,8 @@ public struct LogSource: Equatable, Sendable {
 
     public var nodeID: String
     public var podName: String
+    /// The workflow the pod belongs to, when it is not the open one (a step of an unfolded child).
+    public var workflow: String?
     /// Short name shown before each line of a merged view.
     public var label: String
     public var container = "main"

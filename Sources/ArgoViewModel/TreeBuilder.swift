@@ -6,6 +6,8 @@ public struct TreeRow: Equatable, Sendable {
         case node(String)
         /// A fan-out folded into one row: an index into `NodeTree.groups`.
         case group(Int)
+        /// A child workflow, under the step that created it: its name (see `NodeTree.childRefs`).
+        case child(String)
         /// The blank line before the exit handler.
         case blank
     }
@@ -44,9 +46,11 @@ public struct FanOut: Equatable, Sendable {
     public var counts: [(phase: String, count: Int)]
     /// The phase the group shows: the worst of its members.
     public var phase: String
+    /// When the members create child workflows: the children by phase, and how many wait on a lock.
+    public var children: ChildCounts?
 
     public static func == (a: FanOut, b: FanOut) -> Bool {
-        a.name == b.name && a.template == b.template && a.members == b.members && a.phase == b.phase
+        a.name == b.name && a.template == b.template && a.members == b.members && a.phase == b.phase && a.children == b.children
     }
 }
 
@@ -122,7 +126,7 @@ public struct FoldState: Equatable, Sendable {
 /// the workflow; rows for a fold state are then cheap to produce.
 public final class NodeTree: @unchecked Sendable {
     public struct Entry: Sendable {
-        public enum Kind: Sendable { case node(String), group(Int) }
+        public enum Kind: Sendable { case node(String), group(Int), child(String) }
         public var kind: Kind
         /// Hidden entries (StepGroups, single-attempt Retries, Omitted) draw their children in their place.
         public var hidden: Bool
@@ -139,7 +143,14 @@ public final class NodeTree: @unchecked Sendable {
     }
 
     public let workflowName: String
+    /// The workflow's nodes and those of the unfolded children it was built with.
     public let nodes: [String: NodeStatus]
+    /// The children found, by name, and the unfolded ones whose nodes are in the tree.
+    public let childRefs: [String: ChildRef]
+    public let loadedChildren: Set<String>
+    /// For nodes of children: the child workflow they belong to.
+    public private(set) var workflowOfNode: [String: String] = [:]
+    private let childrenOfStep: [String: [ChildRef]]
     public private(set) var entries: [Entry] = []
     public private(set) var groups: [FanOut] = []
     public private(set) var mainRoot: Int?
@@ -148,14 +159,38 @@ public final class NodeTree: @unchecked Sendable {
     /// last attempt counts, since earlier attempts were superseded.
     public private(set) var failedSteps: [Int] = []
     private var entryOfNode: [String: Int] = [:]
+    private var childForests: [String: Forest] = [:]
     /// Fan-outs with more members than this start folded.
     public let foldFanOutsAbove: Int
 
     /// - Parameter fanOutMinimum: siblings of one loop that fold into a group row, at least.
-    public init(workflowName: String, nodes: [String: NodeStatus], fanOutMinimum: Int = 8, foldFanOutsAbove: Int = 20) {
+    /// - Parameter children: child workflows by the id of the step that created them (`ChildFinder`).
+    /// - Parameter loaded: unfolded children, fetched whole: their trees are drawn under them.
+    public init(
+        workflowName: String, nodes: [String: NodeStatus], children: [String: [ChildRef]] = [:],
+        loaded: [String: Workflow] = [:], fanOutMinimum: Int = 8, foldFanOutsAbove: Int = 20
+    ) {
         self.workflowName = workflowName
-        self.nodes = nodes
         self.foldFanOutsAbove = foldFanOutsAbove
+        childrenOfStep = children
+        var refs: [String: ChildRef] = [:]
+        for list in children.values { for ref in list { refs[ref.name] = ref } }
+        childRefs = refs
+        var all = nodes
+        var owners: [String: String] = [:]
+        var childForests: [String: Forest] = [:]
+        for (name, child) in loaded where refs[name] != nil {
+            let childNodes = child.nodes
+            childForests[name] = Forest(nodes: childNodes)
+            for (id, node) in childNodes where all[id] == nil {
+                all[id] = node
+                owners[id] = name
+            }
+        }
+        self.nodes = all
+        loadedChildren = Set(childForests.keys)
+        workflowOfNode = owners
+        self.childForests = childForests
         let forest = Forest(nodes: nodes)
         if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
             mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
@@ -244,10 +279,40 @@ public final class NodeTree: @unchecked Sendable {
                         entries[groupEntry].children.append(e)
                     }
                 }
+                if case .group(let g) = entries[groupEntry].kind { groups[g].children = childCounts(members) }
                 entries[index].children.append(groupEntry)
             } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
                 entries[index].children.append(e)
             }
+        }
+        for ref in childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
+            entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum, visiting: inside))
+        }
+        return index
+    }
+
+    private var entryOfChild: [String: Int] = [:]
+
+    public func entry(ofChild name: String) -> Int? { entryOfChild[name] }
+
+    /// A child workflow's row; when it was unfolded and fetched, its tree (without its root) below it.
+    private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int, visiting: Set<String>) -> Int {
+        let index = entries.count
+        entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
+        entryOfChild[ref.name] = index
+        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !visiting.contains(ref.name) else { return index }
+        var inside = visiting
+        inside.insert(ref.name)
+        entryOfNode[ref.name] = index
+        for kid in forest.children[ref.name] ?? [] {
+            if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+                entries[index].children.append(e)
+            }
+        }
+        if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.roots.contains(exit),
+            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside)
+        {
+            entries[index].children.append(e)
         }
         return index
     }
@@ -269,6 +334,31 @@ public final class NodeTree: @unchecked Sendable {
         entries.append(Entry(kind: .group(groups.count - 1), hidden: false, groupIndent: false, parent: parent,
             key: "group:" + entries[parent].key + ":" + name))
         return index
+    }
+
+    /// Counts of the children of a group's members; nil when no member created one.
+    private func childCounts(_ members: [String]) -> ChildCounts? {
+        guard members.contains(where: { !(childrenOfStep[$0]?.isEmpty ?? true) }) else { return nil }
+        var counts = ChildCounts()
+        var byPhase: [String: Int] = [:]
+        for member in members {
+            let kids = childrenOfStep[member] ?? []
+            if kids.isEmpty {
+                counts.total += 1
+                if let node = nodes[member], node.phase == "Pending" && node.synchronizationStatus?.waiting != nil {
+                    counts.queued += 1
+                } else {
+                    byPhase[nodes[member]?.phase ?? "", default: 0] += 1
+                }
+            }
+            for kid in kids {
+                counts.total += 1
+                if kid.isQueued { counts.queued += 1 } else { byPhase[kid.summary.phase, default: 0] += 1 }
+            }
+        }
+        counts.byPhase = NodeTree.phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
+            + byPhase.filter { !NodeTree.phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return counts
     }
 
     static let phaseOrder = ["Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted"]
@@ -299,6 +389,10 @@ public final class NodeTree: @unchecked Sendable {
             list.append(e)
             return true
         }
+        if !found, case .child(let name) = entries[e].kind, NodeTree.isFailure(childRefs[name]?.summary.phase) {
+            list.append(e)
+            return true
+        }
         list += mine
         return found
     }
@@ -309,11 +403,16 @@ public final class NodeTree: @unchecked Sendable {
     public func isOpen(_ e: Int, in folding: FoldState) -> Bool {
         if let choice = folding.open[entries[e].key] { return choice }
         if case .group(let g) = entries[e].kind { return groups[g].members.count <= foldFanOutsAbove }
+        if case .child = entries[e].kind { return false }
         return true
     }
 
-    /// Whether an entry can fold: it is drawn and has something below it.
-    public func canFold(_ e: Int) -> Bool { !entries[e].hidden && entries[e].rowsBelow > 0 }
+    /// Whether an entry can fold: it is drawn and has something below it (a child workflow always can: its
+    /// tree is fetched when it is unfolded).
+    public func canFold(_ e: Int) -> Bool {
+        if case .child = entries[e].kind { return true }
+        return !entries[e].hidden && entries[e].rowsBelow > 0
+    }
 
     /// Opens every folded row above `e`, so that it is drawn.
     public func reveal(_ e: Int, in folding: inout FoldState) {
@@ -358,8 +457,11 @@ public final class NodeTree: @unchecked Sendable {
             switch entry.kind {
             case .node(let id): item = .node(id)
             case .group(let g): item = .group(g)
+            case .child(let name): item = .child(name)
             }
-            rows.append(TreeRow(prefix: nodePrefix, item: item, entry: e, folded: !open && entry.rowsBelow > 0,
+            let unfetched: Bool
+            if case .child(let name) = entry.kind { unfetched = !loadedChildren.contains(name) } else { unfetched = false }
+            rows.append(TreeRow(prefix: nodePrefix, item: item, entry: e, folded: !open && (entry.rowsBelow > 0 || unfetched),
                 hiddenRows: open ? 0 : entry.rowsBelow))
         }
         guard open else { return }
@@ -402,6 +504,9 @@ public final class NodeTree: @unchecked Sendable {
                 if fields.contains(where: { $0.lowercased().contains(needle) }) { found.append(e) }
             case .group(let g):
                 if groups[g].name.lowercased().contains(needle) { found.append(e) }
+            case .child(let name):
+                let message = childRefs[name]?.summary.status?.message ?? ""
+                if name.lowercased().contains(needle) || message.lowercased().contains(needle) { found.append(e) }
             }
         }
         return found

@@ -28,7 +28,7 @@ final class HeadlessTests: XCTestCase {
         let selected = try XCTUnwrap(opened.state["selected"] as? [String: Any])
         XCTAssertEqual(selected["kind"] as? String, "node")
         XCTAssertEqual(selected["id"] as? String, "db-auditing-x7k2p", "the root node is selected first")
-        XCTAssertEqual(opened.state["requests"] as? Int, 3)
+        XCTAssertEqual(opened.state["requests"] as? Int, 4, "the list, its watch, the workflow and the query for its children")
         XCTAssertTrue(opened.screen.contains("STEP"))
         XCTAssertTrue(opened.screen.contains("├─✔ list-databases"))
         let failedLine = try XCTUnwrap(opened.screen.components(separatedBy: "\n").first { $0.contains("check-grants") && $0.contains("✖") })
@@ -75,8 +75,9 @@ final class HeadlessTests: XCTestCase {
         let first = try Harness.headless(size: "80x24", keys: "", extra: ["--demo-workflows", "400"])
         XCTAssertEqual(first.state["requests"] as? Int, 2, "one page fills the first screen (and the watch)")
         let bottom = try Harness.headless(size: "80x24", keys: "G", extra: ["--demo-workflows", "400"])
-        XCTAssertEqual(bottom.state["requests"] as? Int, 6, "406 workflows in pages of 100, and the watch")
-        XCTAssertTrue(bottom.screen.contains("406 workflows"))
+        XCTAssertEqual(bottom.state["requests"] as? Int, 6, "454 workflows in pages of 100, and the watch")
+        // 40 of them are children of db-audit-prod-t4k9w, folded under its row.
+        XCTAssertTrue(bottom.screen.contains("414 workflows (40 children folded"), bottom.screen)
     }
 
     func testUnreachableServerIsSaidInWords() throws {
@@ -100,7 +101,7 @@ final class HeadlessTests: XCTestCase {
     func testFailureJourneyOnTheLargeWorkflow() throws {
         let wf = ["argo/db-fleet-audit-9h3kq"]
         let opened = try Harness.headless(size: "120x40", keys: "", extra: wf)
-        XCTAssertEqual(opened.state["requests"] as? Int, 3, "the list, its watch and the workflow, no log yet")
+        XCTAssertEqual(opened.state["requests"] as? Int, 4, "the list, its watch, the workflow and its children's query; no log yet")
         XCTAssertTrue(opened.screen.contains("✖ 13 failed"), opened.screen)
         XCTAssertTrue(opened.screen.contains("300 items"), "the fan-out is one folded row")
 
@@ -108,7 +109,7 @@ final class HeadlessTests: XCTestCase {
         let selected = try XCTUnwrap(first.state["selected"] as? [String: Any])
         XCTAssertEqual(selected["kind"] as? String, "node")
         XCTAssertTrue(["Failed", "Error"].contains(selected["phase"] as? String ?? ""))
-        XCTAssertEqual(first.state["requests"] as? Int, 4, "one log tail, for the selected step only")
+        XCTAssertEqual(first.state["requests"] as? Int, 5, "one log tail, for the selected step only")
         let lines = first.screen.components(separatedBy: "\n")
         let row = try XCTUnwrap(lines.first { $0.hasPrefix("▶") })
         XCTAssertTrue(row.contains("✖"), row)

@@ -25,6 +25,12 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "tree-outputs-column-\(size).txt", size: size, keys: "f o", extra: fleet))
             all.append(Capture(file: "log-failed-step-\(size).txt", size: size, keys: "f l / error <Enter>", extra: fleet))
             all.append(Capture(file: "logs-of-failed-steps-\(size).txt", size: size, keys: "L", extra: fleet))
+            let parent = ["argo/db-audit-prod-t4k9w"]
+            all.append(Capture(file: "child-workflows-folded-\(size).txt", size: size, keys: "", extra: parent))
+            all.append(Capture(file: "child-workflow-failed-\(size).txt", size: size, keys: "f", extra: parent))
+            all.append(Capture(file: "child-workflow-unfolded-\(size).txt", size: size, keys: "f <Space> f", extra: parent))
+            all.append(Capture(file: "child-workflow-opened-\(size).txt", size: size, keys: "f <Enter>", extra: parent))
+            all.append(Capture(file: "child-workflows-inferred-\(size).txt", size: size, keys: "", extra: ["argo/db-migrate-staging-h2v6n"]))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all

@@ -95,7 +95,11 @@ final class LiveUpdateTests: XCTestCase {
         let (model, _) = listed(3)
         _ = model.start(workflow: ("argo", wf.name))
         let first = model.handle(.workflow(namespace: "argo", name: wf.name, .success(wf), bytes: 2_097_152))
-        XCTAssertEqual(first, [.timer(after: AppModel.refreshInterval(bytes: 2_097_152), tag: "nodes:argo/\(wf.name)")])
+        // The cool-down's timer, and the query for the workflow's children (once, on the first read).
+        XCTAssertEqual(first.first, .timer(after: AppModel.refreshInterval(bytes: 2_097_152), tag: "nodes:argo/\(wf.name)"))
+        XCTAssertEqual(first.count, 2)
+        guard case .fetchChildCandidates(let ns, let parent, _, nil)? = first.last else { return XCTFail("\(first)") }
+        XCTAssertEqual([ns, parent], ["argo", wf.name])
         XCTAssertEqual(AppModel.refreshInterval(bytes: 2_097_152), 8, accuracy: 0.001)
         var same = wf
         same.status?.nodes = nil

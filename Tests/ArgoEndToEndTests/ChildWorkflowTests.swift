@@ -1,0 +1,139 @@
+import ArgoAPI
+import ArgoDemo
+import ArgoRender
+import ArgoTerminal
+import ArgoViewModel
+import Foundation
+import XCTest
+
+/// Workflows of workflows through the real runtime and client against the demo server over loopback HTTP:
+/// children found by each link, folded under the step that made them, counted in the group row, fetched
+/// only when unfolded, and opened on their own with a breadcrumb.
+final class ChildWorkflowTests: XCTestCase {
+    var server: DemoServer!
+    var runtime: Runtime!
+    var model: AppModel!
+
+    override func setUpWithError() throws {
+        let cluster = DemoCluster(ordinary: 5)
+        server = DemoServer(cluster: cluster)
+        try server.start(port: 0)
+        let client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
+        model = AppModel(server: "test", namespace: "argo", now: cluster.now)
+        runtime = Runtime(model: model, client: client)
+        runtime.perform(model.handle(.resize(cols: 120, rows: 40)))
+    }
+
+    override func tearDown() {
+        runtime.shutdown()
+        server.stop()
+    }
+
+    func open(_ name: String) throws -> NodeTree {
+        runtime.perform(model.start(workflow: ("argo", name)))
+        XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
+        return try XCTUnwrap(model.open?.tree)
+    }
+
+    func press(_ keys: Key...) {
+        for key in keys {
+            runtime.perform(model.handle(key))
+            XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
+        }
+    }
+
+    func screen() -> String { Screens.render(model).lines.joined(separator: "\n") }
+
+    func requests(_ prefix: String) -> [String] { server.requestLog.filter { $0.hasPrefix(prefix) } }
+
+    /// Reads of child workflows (not their logs).
+    func childReads() -> [String] { requests("GET /api/v1/workflows/argo/child-").filter { !$0.contains("/log?") } }
+
+    func testOwnerAndOutputLinksFoldUnderTheirStepsWithCountsAndNoNodesListed() throws {
+        let tree = try open(DemoCluster.auditParent)
+        // The candidates' query asks for workflows created after the parent, without nodes.
+        let query = try XCTUnwrap(requests("GET /api/v1/workflows/argo?").first { $0.contains("createdAfter=") })
+        XCTAssertTrue(query.contains("fields="), query)
+        XCTAssertFalse(query.contains("status.nodes"), query)
+        XCTAssertEqual(tree.childRefs.count, DemoCluster.auditChildren)
+        let failedChild = DemoCluster.auditChildName(DemoCluster.auditFailedChild)
+        // Finished steps export the child's name, and every child names its owner: both links agree.
+        XCTAssertEqual(tree.childRefs[failedChild]?.link, .owner)
+        XCTAssertEqual(tree.childRefs[DemoCluster.auditChildName(30)]?.link, .owner)
+        // Each child sits under the loop item that made it (child N under item N-1).
+        for i in [1, 6, 7, 19, 40] {
+            let name = DemoCluster.auditChildName(i)
+            let entry = try XCTUnwrap(tree.entry(ofChild: name))
+            let step = try XCTUnwrap(tree.entries[entry].parent.flatMap { tree.node(at: $0) })
+            XCTAssertEqual(TreeBuilder.itemIndex(step.shownName), i - 1, name)
+        }
+        let group = try XCTUnwrap(tree.groups.first { $0.name == "for-each-db" })
+        let counts = try XCTUnwrap(group.children)
+        XCTAssertEqual(counts.total, 40)
+        XCTAssertEqual(counts.queued, 33)
+        XCTAssertEqual(counts.byPhase.map { "\($0.phase) \($0.count)" }, ["Succeeded 5", "Failed 1", "Running 1"])
+        XCTAssertTrue(screen().contains("40 child workflows  5 ✔  1 ✖  1 ●  33 ⧗ queued"), screen())
+        // Nothing of any child was read whole yet.
+        XCTAssertTrue(childReads().isEmpty)
+    }
+
+    func testUnfoldingFetchesExactlyThatChildAndFWalksIntoIt() throws {
+        _ = try open(DemoCluster.auditParent)
+        let failedChild = DemoCluster.auditChildName(DemoCluster.auditFailedChild)
+        // f lands on the failed child (its tree is not read yet), Space unfolds it, f walks into its failed step.
+        press(.char("f"))
+        XCTAssertEqual(model.selection?.kind, .child)
+        XCTAssertEqual(model.selection?.name, failedChild)
+        XCTAssertTrue(screen().contains("\(failedChild) [+]"))
+        press(.space)
+        XCTAssertEqual(childReads().count, 1)
+        XCTAssertEqual(requests("GET /api/v1/workflows/argo/\(failedChild)?").count, 1)
+        press(.char("f"))
+        XCTAssertEqual(model.selection?.kind, .node)
+        XCTAssertEqual(model.selection?.name, "audit-schema")
+        XCTAssertEqual(model.selection?.phase, "Failed")
+        XCTAssertTrue(screen().contains("table 'payments' has no primary key"))
+        // Its log tail comes from the child's pod, not the parent's.
+        let tails = requests("GET /api/v1/workflows/argo/\(failedChild)/log?")
+        XCTAssertEqual(tails.count, 1, "\(server.requestLog)")
+        // Folding and unfolding again reads nothing more.
+        press(.left, .left, .space, .space)
+        XCTAssertEqual(childReads().count, 1, "\(childReads())")
+    }
+
+    func testEnterOpensAChildWithABreadcrumbAndEscComesBackWhereItWasLeft() throws {
+        _ = try open(DemoCluster.auditParent)
+        press(.char("f"))
+        let failedChild = DemoCluster.auditChildName(DemoCluster.auditFailedChild)
+        let rowBefore = model.open?.cursor.selected
+        press(.enter)
+        XCTAssertEqual(model.open?.name, failedChild)
+        XCTAssertEqual(model.open?.breadcrumb, [DemoCluster.auditParent])
+        XCTAssertTrue(screen().contains("\(DemoCluster.auditParent) › \(failedChild)"), screen())
+        XCTAssertTrue(screen().contains("audit-schema"))
+        press(.esc)
+        XCTAssertEqual(model.view, .workflow)
+        XCTAssertEqual(model.open?.name, DemoCluster.auditParent)
+        XCTAssertEqual(model.open?.cursor.selected, rowBefore)
+        XCTAssertEqual(model.selection?.name, failedChild)
+        press(.esc)
+        XCTAssertEqual(model.view, .workflows)
+    }
+
+    func testTemplateLevelQueueAndInferredChildren() throws {
+        let tree = try open(DemoCluster.migrateParent)
+        XCTAssertEqual(tree.childRefs.count, 6, "only steps that got the lock made a child")
+        XCTAssertTrue(tree.childRefs.values.allSatisfy { $0.link == .inferred })
+        // Each inferred child sits under the step that was running when it was created: the host matches.
+        for (name, _) in tree.childRefs {
+            let entry = try XCTUnwrap(tree.entry(ofChild: name))
+            let step = try XCTUnwrap(tree.entries[entry].parent.flatMap { tree.node(at: $0) })
+            let host = String(name.dropFirst("child-staging-".count))
+            XCTAssertTrue(step.shownName.hasSuffix(":\(host))"), "\(name) under \(step.shownName)")
+        }
+        let counts = try XCTUnwrap(tree.groups.first { $0.name == "migrate" }?.children)
+        XCTAssertEqual(counts.total, 12)
+        XCTAssertEqual(counts.queued, 6, "the Pending steps waiting on the lock count as queued")
+        XCTAssertTrue(screen().contains("(inferred)"))
+    }
+}
