@@ -1,4 +1,5 @@
 @testable import ArgoAPI
+@testable import ArgoDemo
 import Foundation
 import XCTest
 
@@ -273,7 +274,7 @@ final class LockModelTests: XCTestCase {
 
         // Real messages with random pieces cut out or spliced in never trap; whatever parses names a key
         // with a slash and no space, and its numbers are never negative.
-        var generator = SplitMix(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let forms = [
             "Waiting for \(Self.dbAudit) lock. Lock status: 0/1", "Waiting for argo/Mutex/welcome lock. Lock status: 0/1",
             "Waiting for argo/Database/r lock (sem/argo/r). Lock status: 3/3",
@@ -282,13 +283,13 @@ final class LockModelTests: XCTestCase {
         var parsed = 0
         var refused = 0
         for _ in 0..<3000 {
-            var text = Array(forms[generator.next(upTo: forms.count)])
-            for _ in 0..<generator.next(upTo: 4) {
-                let at = generator.next(upTo: text.count + 1)
-                if generator.next(upTo: 2) == 0 {
-                    text.insert(contentsOf: pieces[generator.next(upTo: pieces.count)], at: at)
+            var text = Array(forms[generator.int(0..<forms.count)])
+            for _ in 0..<generator.int(0..<4) {
+                let at = generator.int(0..<text.count + 1)
+                if generator.int(0..<2) == 0 {
+                    text.insert(contentsOf: pieces[generator.int(0..<pieces.count)], at: at)
                 } else {
-                    text.removeSubrange(at..<min(text.count, at + generator.next(upTo: 8)))
+                    text.removeSubrange(at..<min(text.count, at + generator.int(0..<8)))
                 }
             }
             guard let message = LockWaitMessage.parse(String(text)) else {
@@ -357,7 +358,7 @@ final class LockModelTests: XCTestCase {
     }
 
     func testFortyPendingChildrenQueueByCreationThenName() throws {
-        var generator = SplitMix(seed: 40)
+        var generator = SeededRandom(seed: 40)
         // Names do not follow creation order, and times come in ties of up to three.
         let numbers = (1...40).map { $0 }.shuffled(using: &generator)
         let children = numbers.enumerated().map { offset, number in
@@ -488,11 +489,11 @@ final class LockModelTests: XCTestCase {
     }
 
     func testHostileInputStaysWhole() throws {
-        var generator = SplitMix(seed: 5)
+        var generator = SeededRandom(seed: 5)
         // Five thousand waiters, each listed twice and naming the one holder several ways, plus keys of every odd shape.
         var workflows: [Workflow] = []
         for index in 0..<5000 {
-            var child = Self.pendingChild("w-\(index)", created: Double(generator.next(upTo: 50)))
+            var child = Self.pendingChild("w-\(index)", created: Double(generator.int(0..<50)))
             child.status?.synchronization?.semaphore?.waiting?[0].holders = ["argo/holder", "holder", "argo/holder", ""]
             workflows += [child, child]
         }
@@ -526,16 +527,5 @@ final class LockModelTests: XCTestCase {
     }
 }
 
-/// A small seeded generator, so that shuffles repeat.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
+// The demo cluster's seeded generator, so that shuffles repeat.
+extension SeededRandom: RandomNumberGenerator {}
