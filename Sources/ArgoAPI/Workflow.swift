@@ -199,6 +199,110 @@ public struct WorkflowStatus: Codable, Hashable, Sendable {
     public var offloadNodeStatusVersion: String?
     /// The workflow's own outputs (its exported global parameters).
     public var outputs: Outputs?
+    /// The semaphores and mutexes the workflow (or one of its nodes) holds or waits for.
+    public var synchronization: WorkflowSynchronizationStatus?
+}
+
+/// `status.synchronization`: the locks a workflow holds and the ones it waits for.
+///
+/// Read leniently: a missing or malformed part is nil, never a reason to drop the workflow.
+public struct WorkflowSynchronizationStatus: Codable, Hashable, Sendable {
+    public var semaphore: SemaphoreStatus?
+    public var mutex: MutexStatus?
+
+    enum CodingKeys: String, CodingKey { case semaphore, mutex }
+
+    public init(semaphore: SemaphoreStatus? = nil, mutex: MutexStatus? = nil) {
+        self.semaphore = semaphore
+        self.mutex = mutex
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try? decoder.container(keyedBy: CodingKeys.self)
+        semaphore = (try? c?.decodeIfPresent(SemaphoreStatus.self, forKey: .semaphore)) ?? nil
+        mutex = (try? c?.decodeIfPresent(MutexStatus.self, forKey: .mutex)) ?? nil
+    }
+}
+
+/// `status.synchronization.semaphore`.
+public struct SemaphoreStatus: Codable, Hashable, Sendable {
+    /// The semaphores this workflow holds, each with the holder keys that are this workflow's.
+    public var holding: [SemaphoreHolding]?
+    /// The semaphores this workflow waits for; each entry's `holders` are the lock's current holders, not waiters.
+    public var waiting: [SemaphoreHolding]?
+
+    enum CodingKeys: String, CodingKey { case holding, waiting }
+
+    public init(holding: [SemaphoreHolding]? = nil, waiting: [SemaphoreHolding]? = nil) {
+        self.holding = holding
+        self.waiting = waiting
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try? decoder.container(keyedBy: CodingKeys.self)
+        holding = (try? c?.decodeIfPresent([SemaphoreHolding].self, forKey: .holding)) ?? nil
+        waiting = (try? c?.decodeIfPresent([SemaphoreHolding].self, forKey: .waiting)) ?? nil
+    }
+}
+
+/// One entry of `semaphore.holding` or `semaphore.waiting`: a lock key and holder keys (`ns/wf[/nodeId]`).
+public struct SemaphoreHolding: Codable, Hashable, Sendable {
+    public var semaphore: String?
+    public var holders: [String]?
+
+    enum CodingKeys: String, CodingKey { case semaphore, holders }
+
+    public init(semaphore: String?, holders: [String]?) {
+        self.semaphore = semaphore
+        self.holders = holders
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try? decoder.container(keyedBy: CodingKeys.self)
+        semaphore = (try? c?.decodeIfPresent(LenientString.self, forKey: .semaphore))??.value
+        // A null holder is skipped rather than failing the whole list.
+        holders = (try? c?.decodeIfPresent([LenientString?].self, forKey: .holders))??.compactMap { $0?.value }
+    }
+}
+
+/// `status.synchronization.mutex`.
+public struct MutexStatus: Codable, Hashable, Sendable {
+    /// The mutexes this workflow holds.
+    public var holding: [MutexHolding]?
+    /// The mutexes this workflow waits for; each entry's `holder` is the mutex's current holder.
+    public var waiting: [MutexHolding]?
+
+    enum CodingKeys: String, CodingKey { case holding, waiting }
+
+    public init(holding: [MutexHolding]? = nil, waiting: [MutexHolding]? = nil) {
+        self.holding = holding
+        self.waiting = waiting
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try? decoder.container(keyedBy: CodingKeys.self)
+        holding = (try? c?.decodeIfPresent([MutexHolding].self, forKey: .holding)) ?? nil
+        waiting = (try? c?.decodeIfPresent([MutexHolding].self, forKey: .waiting)) ?? nil
+    }
+}
+
+/// One entry of `mutex.holding` or `mutex.waiting`: a lock key and one holder key.
+public struct MutexHolding: Codable, Hashable, Sendable {
+    public var mutex: String?
+    public var holder: String?
+
+    enum CodingKeys: String, CodingKey { case mutex, holder }
+
+    public init(mutex: String?, holder: String?) {
+        self.mutex = mutex
+        self.holder = holder
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try? decoder.container(keyedBy: CodingKeys.self)
+        mutex = (try? c?.decodeIfPresent(LenientString.self, forKey: .mutex))??.value
+        holder = (try? c?.decodeIfPresent(LenientString.self, forKey: .holder))??.value
+    }
 }
 
 public struct WorkflowSpec: Codable, Hashable, Sendable {

@@ -26,6 +26,23 @@ public enum Format {
         return duration((finished?.seconds ?? now) - started.seconds)
     }
 
+    /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `12th`, `13th`, `21st`, `101st`, `111th`.
+    public static func ordinal(_ n: Int) -> String {
+        let lastTwo = (n % 100).magnitude
+        let suffix: String
+        if (11...13).contains(lastTwo) {
+            suffix = "th"
+        } else {
+            switch lastTwo % 10 {
+            case 1: suffix = "st"
+            case 2: suffix = "nd"
+            case 3: suffix = "rd"
+            default: suffix = "th"
+            }
+        }
+        return "\(n)" + suffix
+    }
+
     /// `1,250`.
     public static func count(_ n: Int) -> String {
         let digits = String(n)
