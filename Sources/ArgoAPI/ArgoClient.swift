@@ -23,10 +23,10 @@ public final class ArgoClient: @unchecked Sendable {
     public func shutdown() { transport.shutdown() }
 
     public func listWorkflows(
-        namespace: String, limit: Int, continueToken: String?,
+        namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil,
         handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
     ) {
-        let path = Endpoints.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken)
+        let path = Endpoints.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
         read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
     }
 

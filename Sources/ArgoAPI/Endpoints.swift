@@ -14,8 +14,9 @@ public enum Endpoints {
         "-status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields",
     ].joined(separator: ",")
 
-    public static func listWorkflows(namespace: String, limit: Int, continueToken: String?) -> String {
+    public static func listWorkflows(namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil) -> String {
         var query = [("listOptions.limit", String(limit)), ("fields", listFields)]
+        if let labelSelector, !labelSelector.isEmpty { query.append(("listOptions.labelSelector", labelSelector)) }
         if let token = continueToken, !token.isEmpty { query.append(("listOptions.continue", token)) }
         return "/api/v1/workflows/\(escapePath(namespace))" + queryString(query)
     }

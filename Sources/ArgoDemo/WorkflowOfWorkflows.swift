@@ -29,6 +29,7 @@ extension DemoCluster {
     /// How long each audit child runs, and the queue's step when the clock moves.
     static let auditChildSeconds: Double = 240
     static let auditQueueStep: Double = 30
+    public static var auditQueueStepSeconds: Double { auditQueueStep }
 
     func lockKey(_ lock: String) -> String { "\(namespace)/ConfigMap/\(lock)" }
 

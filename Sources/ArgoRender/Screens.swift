@@ -18,6 +18,7 @@ public enum Screens {
         case .node: nodeDetails(model, into: &canvas)
         case .logs: logView(model, into: &canvas)
         case .help: help(model, into: &canvas)
+        case .semaphores: locks(model, into: &canvas)
         }
         statusLine(model, into: &canvas)
         bottomLine(model, into: &canvas)
@@ -50,9 +51,10 @@ public enum Screens {
     static func statusLine(_ model: AppModel, into canvas: inout Canvas) {
         let y = model.rows - 2
         if let prompt = model.prompt {
-            let x = canvas.put(" /" + prompt, x: 0, y: y, style: .normal)
+            let command = model.promptKind == .command
+            let x = canvas.put((command ? " :" : " /") + prompt, x: 0, y: y, style: .normal)
             canvas.put(model.ascii ? "_" : "▏", x: x, y: y, style: .keyName)
-            canvas.put("   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
+            canvas.put(command ? "   sem: the locks  wf: the workflows  Enter run  Esc cancel" : "   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
             return
         }
         if let error = model.error {
@@ -99,6 +101,16 @@ public enum Screens {
             canvas.put(" " + parts.joined(separator: " · "), x: 0, y: y, style: .dim)
         case .help:
             break
+        case .semaphores:
+            let book = model.lockBook
+            var text: String
+            if let key = model.locksView.openLock, let lock = book.lock(key) {
+                text = " \(Format.count(lock.holders.count)) holding, \(Format.count(lock.waiters.count)) waiting  ·  Enter: open the workflow  Esc: every lock"
+            } else {
+                text = " \(Format.count(book.locks.count)) locks seen in \(model.namespace.isEmpty ? "every namespace" : model.namespace)"
+                text += model.locksView.querying ? ", looking for Pending and Running workflows…" : " (the list, Pending and Running workflows, the open one's steps)"
+            }
+            canvas.put(text, x: 0, y: y, style: .dim)
         }
     }
 
@@ -158,8 +170,9 @@ public enum Screens {
                 x = drawChildCounts(tally, x: x, y: y, model: model, into: &canvas)
                 x = canvas.put("  ", x: x, y: y)
             }
-            canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
-                style: look.style == .failed ? .failed : .normal)
+            let waiting = ChildRef.isQueued(wf) ? model.lockLine(of: wf, short: true) : nil
+            canvas.put(DisplayText.truncate(DisplayText.sanitize(waiting ?? wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
+                style: look.style == .failed ? .failed : waiting != nil ? .warning : .normal)
             if list.cursor.top + offset == list.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
     }
@@ -293,7 +306,8 @@ public enum Screens {
         _ node: NodeStatus, row: TreeRow, workflow: Workflow, layout: TreeLayout, y: Int, model: AppModel,
         into canvas: inout Canvas
     ) {
-        let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
+        let waiting = node.phase == "Pending" ? model.lockLine(ofNode: node.id, short: true) : nil
+        let look = waiting != nil ? PhaseLook.queued(ascii: model.ascii) : PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
         drawStepCell(prefix: row.prefix, icon: look, name: node.shownName, row: row, layout: layout, y: y, into: &canvas)
         if layout.templateWidth > 0 {
             canvas.put(DisplayText.truncate(AppModel.templateLabel(node), to: layout.templateWidth), x: layout.templateX, y: y)
@@ -313,8 +327,8 @@ public enum Screens {
             }
             ox += width + 2
         }
-        canvas.put(DisplayText.truncate(DisplayText.sanitize(node.message ?? ""), to: model.cols - layout.messageX),
-            x: layout.messageX, y: y, style: look.style == .failed ? .failed : .normal)
+        canvas.put(DisplayText.truncate(DisplayText.sanitize(waiting ?? node.message ?? ""), to: model.cols - layout.messageX),
+            x: layout.messageX, y: y, style: look.style == .failed ? .failed : waiting != nil ? .warning : .normal)
     }
 
     static func drawGroupRow(
@@ -364,7 +378,7 @@ public enum Screens {
         canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: layout.durationX, y: y)
         var text = ""
         if let progress = wf.status?.progress, !progress.isEmpty, progress != "0/0" { text = progress + "  " }
-        text += DisplayText.sanitize(model.childLine(ref))
+        text += DisplayText.sanitize(model.childLine(ref, short: true))
         let style: Style = NodeTree.isFailure(wf.phase) ? .failed : ref.isQueued ? .warning : .dim
         canvas.put(DisplayText.truncate(text, to: model.cols - layout.messageX), x: layout.messageX, y: y, style: style)
     }
@@ -388,7 +402,10 @@ public enum Screens {
             let age = open.readAt.map { " as of " + Format.age(model.now - $0) + " ago" } ?? ""
             canvas.put("  steps" + age + ", reading again soon", x: x, y: 1, style: .warning)
         }
-        if let message = wf.status?.message, !message.isEmpty {
+        if let waiting = ChildRef.isQueued(wf) ? model.lockLine(of: wf) : nil {
+            let line = fitting(waiting, or: model.lockLine(of: wf, short: true), prefix: model.ascii ? "q " : "⧗ ", cols: model.cols)
+            if model.headerLines > 1 { canvas.put(line, x: 0, y: 2, style: .warning) }
+        } else if let message = wf.status?.message, !message.isEmpty {
             if model.headerLines > 1 { canvas.put(" " + message, x: 0, y: 2, style: look.style == .failed ? .failed : .normal) }
         }
         if model.headerLines > 2 {
@@ -425,7 +442,8 @@ public enum Screens {
             canvas.put(" Enter or Space unfolds the group; f goes to its next failed step", x: 0, y: top + 2, style: .dim)
             return
         }
-        let look = PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
+        let queued = node.phase == "Pending" && model.lockLine(ofNode: node.id) != nil
+        let look = queued ? PhaseLook.queued(ascii: model.ascii) : PhaseLook.of(phase: node.phase, type: node.type, ascii: model.ascii)
         var x = canvas.put(" " + look.icon + " " + node.shownName + " ", x: 1, y: top, style: look.style)
         var facts = [node.phase ?? "Unknown"]
         if let code = node.outputs?.exitCode { facts.append("exit code " + code) }
@@ -437,7 +455,12 @@ public enum Screens {
         var y = top + 1
         canvas.put(" in " + (path.isEmpty ? wf.name : path), x: 0, y: y, style: .dim)
         y += 1
-        if let message = node.message, !message.isEmpty {
+        if let waiting = node.phase == "Pending" ? model.lockLine(ofNode: node.id) : nil {
+            for line in wrapWords((model.ascii ? "q " : "⧗ ") + DisplayText.sanitize(waiting), width: model.cols - 2).prefix(3) {
+                canvas.put(" " + line, x: 0, y: y, style: .warning)
+                y += 1
+            }
+        } else if let message = node.message, !message.isEmpty {
             canvas.put(" " + message, x: 0, y: y, style: NodeTree.isFailure(node.phase) ? .failed : .normal)
             y += 1
         }
@@ -487,12 +510,122 @@ public enum Screens {
         }
         canvas.put(" in " + path + "  (" + how + ")", x: 0, y: top + 1, style: .dim)
         var y = top + 2
-        let line = model.childLine(ref)
-        if !line.isEmpty {
-            canvas.put(" " + DisplayText.sanitize(line), x: 0, y: y, style: NodeTree.isFailure(wf.phase) ? .failed : ref.isQueued ? .warning : .normal)
+        for line in wrapWords(DisplayText.sanitize(model.childLine(ref)), width: model.cols - 2).prefix(2) where !line.isEmpty {
+            canvas.put(" " + line, x: 0, y: y, style: NodeTree.isFailure(wf.phase) ? .failed : ref.isQueued ? .warning : .normal)
             y += 1
         }
         canvas.put(" Space: unfold its steps here · Enter: open it on its own (Esc comes back)", x: 0, y: y, style: .dim)
+    }
+
+    /// Words onto lines of at most `width` columns (a word longer than a line is cut where the line ends).
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayText.width(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// ` ⧗ sentence` when it fits the width, else the short form (the place in the queue first).
+    static func fitting(_ full: String, or short: String?, prefix: String, cols: Int) -> String {
+        let line = " " + prefix + DisplayText.sanitize(full)
+        guard DisplayText.width(line) > cols, let short else { return line }
+        return " " + prefix + DisplayText.sanitize(short)
+    }
+
+    // MARK: Locks
+
+    /// `:sem`: every lock seen (key, kind, limit, holders, waiting), or one lock's holders and waiters in order.
+    static func locks(_ model: AppModel, into canvas: inout Canvas) {
+        let book = model.lockBook
+        if let key = model.locksView.openLock {
+            lockDetail(model, key: key, into: &canvas)
+            return
+        }
+        let height = model.listHeight
+        let locks = book.locks
+        let kindWidth = 9, limitWidth = 5, waitingWidth = 7
+        let keyWidth = min(max(20, locks.map { DisplayText.width($0.key.raw) }.max() ?? 0), max(20, model.cols / 2))
+        let holdersX = 1 + keyWidth + 2 + kindWidth + 1 + limitWidth + 1 + waitingWidth + 1
+        header([("LOCK", keyWidth + 2), ("KIND", kindWidth), ("LIMIT", limitWidth), ("WAITING", waitingWidth), ("HELD BY", 0)], y: 1, into: &canvas)
+        if locks.isEmpty {
+            canvas.put(model.locksView.querying ? "  looking for locks…" : "  no semaphore or mutex is held or waited for here", x: 0, y: 2, style: .dim)
+            return
+        }
+        let cursor = model.locksView.cursor
+        for index in cursor.top..<min(locks.count, cursor.top + height) {
+            let y = 2 + index - cursor.top
+            guard y < model.rows - 2 else { break }
+            let lock = locks[index]
+            var x = 1
+            canvas.put(lock.waiters.isEmpty ? " " : (model.ascii ? "q" : "⧗"), x: x, y: y, style: .warning)
+            x += 2
+            canvas.put(lock.key.raw, x: x, y: y, limit: x + keyWidth)
+            x += keyWidth + 1
+            canvas.put(lock.isMutex ? "mutex" : "semaphore", x: x, y: y, style: .dim)
+            x += kindWidth + 1
+            canvas.put(lock.isMutex ? "1" : lock.limit.map(String.init) ?? "?", x: x, y: y)
+            x += limitWidth + 1
+            canvas.put(Format.count(lock.waiters.count), x: x, y: y, style: lock.waiters.isEmpty ? .dim : .warning)
+            let names = lock.holders.map { model.holderLabel($0) }
+            let held = names.isEmpty ? "holder unknown" : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            canvas.put(DisplayText.truncate(DisplayText.sanitize(held), to: max(0, model.cols - holdersX)), x: holdersX, y: y, style: names.isEmpty ? .dim : .normal)
+            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        }
+    }
+
+    static func lockDetail(_ model: AppModel, key: String, into canvas: inout Canvas) {
+        guard let lock = model.lockBook.lock(key) else {
+            canvas.put("  the lock \(key) is no longer seen", x: 0, y: 2, style: .dim)
+            return
+        }
+        var x = canvas.put(" " + lock.key.raw, x: 0, y: 1, style: .header)
+        var facts = [lock.isMutex ? "mutex" : "semaphore"]
+        if !lock.isMutex { facts.append(lock.limit.map { "limit \($0)" } ?? "limit unknown (it lives in the ConfigMap)") }
+        if let ns = lock.key.namespace { facts.append("namespace " + ns) }
+        switch lock.key.kind {
+        case .semaphore(.configMap): facts.append("ConfigMap " + lock.key.name + (lock.key.key.map { ", key " + $0 } ?? ""))
+        case .semaphore(.database): facts.append("database key " + lock.key.name)
+        case .mutex: facts.append("name " + lock.key.name)
+        case .unknown: break
+        }
+        x = canvas.put("  " + facts.joined(separator: " · "), x: x, y: 1, style: .dim)
+        let rows = model.lockDetailRows
+        let cursor = model.locksView.detailCursor
+        let height = model.listHeight
+        for index in cursor.top..<min(rows.count, cursor.top + height) {
+            let y = 2 + index - cursor.top
+            guard y < model.rows - 2 else { break }
+            switch rows[index] {
+            case .heading(let text):
+                canvas.put(" " + text, x: 0, y: y, style: .header)
+            case .holder(let holder):
+                let wf = holder.workflow.flatMap { name in model.list.all.first { $0.name == name } }
+                let look = PhaseLook.of(phase: wf?.phase ?? "Running", ascii: model.ascii)
+                var hx = canvas.put(look.icon, x: 3, y: y, style: look.style)
+                hx = canvas.put(" " + DisplayText.sanitize(model.holderLabel(holder)), x: hx, y: y)
+                if let started = model.holdingSince(holder) {
+                    canvas.put("  holding since " + Format.age(model.now - started.seconds) + " ago", x: hx, y: y, style: .dim)
+                }
+            case .waiter(let waiter):
+                var wx = canvas.put(Format.ordinal(waiter.position).padded(to: 6), x: 3, y: y, style: .warning)
+                let name = waiter.nodeID != nil ? waiter.name + " of " + waiter.workflow.name : waiter.name
+                wx = canvas.put(DisplayText.sanitize(name), x: wx, y: y)
+                if let since = waiter.since {
+                    canvas.put("  waiting " + Format.age(model.now - since.seconds), x: wx, y: y, style: .dim)
+                }
+            }
+            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        }
     }
 
     // MARK: Logs

@@ -40,6 +40,15 @@ public final class Runtime {
                 client.listCreatedAfter(
                     namespace: namespace, createdAfter: after, limit: AppModel.childQueryPageSize, continueToken: token,
                     handler: track("the children of \(parent)") { .childCandidates(parent: parent, continueToken: token, $0, bytes: $1) })
+            case .fetchLockCandidates(let namespace, let token):
+                client.listWorkflows(
+                    namespace: namespace, limit: AppModel.childQueryPageSize, continueToken: token,
+                    labelSelector: "workflows.argoproj.io/phase in (Pending,Running)",
+                    handler: track("the Pending and Running workflows") { .lockCandidates(continueToken: token, $0, bytes: $1) })
+            case .fetchLockWorkflow(let namespace, let name):
+                client.getWorkflow(
+                    namespace: namespace, name: name,
+                    handler: track(name) { .lockWorkflow(namespace: namespace, name: name, $0, bytes: $1) })
             case .fetchChild(let namespace, let parent, let name):
                 client.getWorkflow(
                     namespace: namespace, name: name,
@@ -147,7 +156,8 @@ public final class Runtime {
             switch event {
             case .retrying: inFlight -= 1
             case .resumed: inFlight += 1
-            case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child: inFlight -= 1
+            case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow:
+                inFlight -= 1
             case .listWatch, .timer: break
             case .logStream(let id, let index, let update):
                 let final: Bool

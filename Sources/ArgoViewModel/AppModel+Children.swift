@@ -94,6 +94,7 @@ extension AppModel {
         if let query = state.searchQuery { state.matches = tree.matches(query) }
         open = state
         let keptEntry = keptKey.flatMap { key in tree.entries.firstIndex { $0.key == key } }
+        refreshLocks()
         rebuildRows(keeping: keptEntry)
     }
 
@@ -132,8 +133,8 @@ extension AppModel {
     }
 
     /// What a child's row and pane say after its progress: why it waits, or its message.
-    public func childLine(_ ref: ChildRef) -> String {
-        ref.summary.status?.message ?? ""
+    public func childLine(_ ref: ChildRef, short: Bool = false) -> String {
+        (ref.isQueued ? lockLine(of: ref.summary, short: short) : nil) ?? ref.summary.status?.message ?? ""
     }
 
     /// Enter on a child: opens it as a workflow of its own; Esc comes back to the parent as it was left.
@@ -224,6 +225,7 @@ extension AppModel {
             }
         }
         list.cursor.follow(count: list.items.count, height: listHeight)
+        refreshLocks()
     }
 
     /// The tally of a parent row in the list (`namespace/name`), if it has children folded under it.

@@ -2,7 +2,7 @@ import ArgoAPI
 
 /// The main views; their raw values are the names the headless state file uses.
 public enum ViewKind: String, Sendable, Hashable {
-    case workflows, workflow, node, logs, help
+    case workflows, workflow, node, logs, help, semaphores
 }
 
 /// Work the model asks its runtime to do. The model itself never does I/O.
@@ -13,6 +13,10 @@ public enum Effect: Equatable, Sendable {
     case fetchChildCandidates(namespace: String, parent: String, createdAfter: String, continueToken: String?)
     /// A child workflow of the open `parent`, whole, to draw its tree under the step that created it.
     case fetchChild(namespace: String, parent: String, name: String)
+    /// `:sem`: a page of the namespace's Pending and Running workflows, without nodes.
+    case fetchLockCandidates(namespace: String, continueToken: String?)
+    /// `:sem`: a running workflow whose own steps wait on a lock (template level), read whole for its queue.
+    case fetchLockWorkflow(namespace: String, name: String)
     /// The last lines of a pod's `main` log, for the failure pane.
     case fetchLogTail(namespace: String, workflow: String, podName: String, lines: Int)
     /// A log stream for source `source` of log view `view` (whole log; followed while the step runs).
@@ -34,6 +38,8 @@ public enum ModelEvent: Sendable {
     case workflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case childCandidates(parent: String, continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case child(parent: String, name: String, Result<Workflow, APIError>, bytes: Int)
+    case lockCandidates(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
+    case lockWorkflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
     case logStream(view: Int, source: Int, LogStreamUpdate)
     case archivedLog(view: Int, source: Int, Result<[String], APIError>, bytes: Int)
@@ -137,6 +143,8 @@ public struct OpenWorkflowState: Sendable {
     public var children = ChildrenState()
     /// The workflows above this one when it was opened from its parent (`Enter` on a child), outermost first.
     public var breadcrumb: [String] = []
+    /// A node to select once the workflow has been read (opened from `:sem` at one of its steps).
+    public var selectOnLoad: String?
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
@@ -181,6 +189,8 @@ public final class AppModel {
     public internal(set) var helpTop = 0
     /// The search being typed after `/`, if any.
     public internal(set) var prompt: String?
+    /// What the prompt is for: `/` search or `:` command.
+    public internal(set) var promptKind = PromptKind.search
     /// Log lines a failure pane asks for.
     public var logTailLines = 20
     public internal(set) var listWatch = ListWatchState()
@@ -201,6 +211,11 @@ public final class AppModel {
     public internal(set) var quitting = false
     /// `argotop NAME@latest`: open the newest workflow when the first page arrives.
     var openLatestWhenListed = false
+    /// Every lock seen (semaphores and mutexes), with holders and queues; rebuilt when the list or the open
+    /// workflow changes.
+    public internal(set) var lockBook = LockBook(workflows: [])
+    /// `:sem`: the locks view.
+    public internal(set) var locksView = LocksViewState()
     /// Workflows left for a child opened from them (`Enter` on a child), to come back to with Esc.
     public internal(set) var openStack: [OpenWorkflowState] = []
     /// `r` asked for the children to be looked for again too.
@@ -225,7 +240,7 @@ public final class AppModel {
     public var headerLines: Int { rows < 14 ? 1 : (workflowFacts.isEmpty ? 2 : 3) }
     /// The pane under the tree that explains the selected step; shown when the workflow has failed steps.
     public var paneHeight: Int {
-        guard let tree = open?.tree, !tree.failedSteps.isEmpty, rows >= 18 else { return 0 }
+        guard let tree = open?.tree, !tree.failedSteps.isEmpty || tree.queued > 0, rows >= 18 else { return 0 }
         return rows >= 40 ? 10 : rows >= 30 ? 8 : 6
     }
     /// Lines of the details screen below its title.
@@ -288,7 +303,7 @@ public final class AppModel {
         case .back:
             var effects: [Effect] = []
             if view == .logs { effects += closeLogs() }
-            if closeChild() { return effects }
+            if closeChild() || closeLocksLevel() { return effects }
             if views.count > 1 { views.removeLast() }
             if view == .workflows {
                 open = nil
@@ -305,6 +320,7 @@ public final class AppModel {
         case .groupChildren: return toggleChildGrouping()
         case .open:
             if view == .workflow { return openSelectedRow() }
+            if view == .semaphores { return openInLocks() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
             let wf = list.items[list.cursor.selected]
             return openWorkflow(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name)
@@ -315,6 +331,11 @@ public final class AppModel {
         case .previousFailed: return jumpToFailed(forward: false)
         case .search:
             prompt = ""
+            promptKind = .search
+            return []
+        case .command:
+            prompt = ""
+            promptKind = .command
             return []
         case .nextMatch: return view == .logs ? jumpToLogMatch(forward: true) : jumpToMatch(forward: true)
         case .previousMatch: return view == .logs ? jumpToLogMatch(forward: false) : jumpToMatch(forward: false)
@@ -379,6 +400,13 @@ public final class AppModel {
             return []
         case .logs:
             return scrollLogs(delta)
+        case .semaphores:
+            if locksView.openLock != nil {
+                locksView.detailCursor.move(by: delta, count: lockDetailRows.count, height: listHeight - 1)
+            } else {
+                locksView.cursor.move(by: delta, count: lockBook.locks.count, height: listHeight)
+            }
+            return []
         case .help:
             helpTop = max(0, min(helpTop + delta, Keymap.bindings.count - max(1, rows - 5)))
             return []
@@ -508,6 +536,10 @@ public final class AppModel {
                     open = state
                 }
                 rebuildTree()
+                if let id = open?.selectOnLoad, let entry = open?.tree?.entry(ofNode: id) {
+                    open?.selectOnLoad = nil
+                    select(entry: entry)
+                }
                 var childEffects: [Effect] = []
                 if firstRead || refreshingChildren {
                     refreshingChildren = false
@@ -523,6 +555,15 @@ public final class AppModel {
                 return logTailForSelection() + startCoolDown(bytes: bytes) + childEffects
             }
             open = state
+            return []
+        case .lockCandidates(let token, let result, let bytes):
+            return handleLockCandidates(token: token, result, bytes: bytes)
+        case .lockWorkflow(let ns, let name, let result, let bytes):
+            bytesReceived += bytes
+            if case .success(let wf) = result {
+                locksView.nodes[WorkflowRef(namespace: ns, name: name)] = wf.nodes
+                refreshLocks()
+            }
             return []
         case .childCandidates(let parent, let token, let result, let bytes):
             return handleChildCandidates(parent: parent, token: token, result, bytes: bytes)
@@ -774,6 +815,7 @@ public final class AppModel {
             return []
         case .enter:
             prompt = nil
+            if promptKind == .command { return runCommand(text.trimmingCharacters(in: .whitespaces)) }
             if view == .logs { return text.isEmpty ? [] : searchLogs(text) }
             guard var state = open, let tree = state.tree, !text.isEmpty else { return [] }
             state.searchQuery = text
@@ -818,7 +860,7 @@ public final class AppModel {
 
     // MARK: Selection, for the headless state file and the detail lines
 
-    public enum SelectionKind: String, Sendable { case workflow, node, group, child }
+    public enum SelectionKind: String, Sendable { case workflow, node, group, child, lock, holder, waiter }
 
     public struct Selection: Equatable, Sendable {
         public var kind: SelectionKind
@@ -829,6 +871,8 @@ public final class AppModel {
 
     public var selection: Selection? {
         switch view {
+        case .semaphores:
+            return lockSelection
         case .workflows:
             guard list.items.indices.contains(list.cursor.selected) else { return nil }
             let wf = list.items[list.cursor.selected]

@@ -405,7 +405,9 @@ public struct LockBook: Hashable, Sendable {
             }
         }
 
-        locks = drafts.keys.sorted().compactMap { drafts[$0].map(Self.entry) }
+        // A workflow that has ended released its locks, whatever a waiter's stale entry still says.
+        let ended = Set(latest.values.filter { ["Succeeded", "Failed", "Error"].contains($0.phase) }.map(WorkflowRef.init))
+        locks = drafts.keys.sorted().compactMap { drafts[$0].map { Self.entry($0, ended: ended) } }
         lockIndex = [:]
         places = [:]
         for (lockNumber, lock) in locks.enumerated() {
@@ -417,8 +419,11 @@ public struct LockBook: Hashable, Sendable {
         }
     }
 
-    private static func entry(_ draft: Draft) -> LockEntry {
-        let holders = merged(draft.holders)
+    private static func entry(_ draft: Draft, ended: Set<WorkflowRef>) -> LockEntry {
+        let holders = merged(draft.holders).filter { holder in
+            guard let name = holder.workflow else { return true }
+            return !ended.contains { $0.name == name && (holder.namespace == nil || holder.namespace == $0.namespace) }
+        }
         let held = Set(holders.compactMap { holder in
             holder.workflow.map { Slot(namespace: holder.namespace, workflow: $0, nodeID: holder.nodeID) }
         })
@@ -492,12 +497,16 @@ public struct LockBook: Hashable, Sendable {
     }
 
     /// `waiting for semaphore <key> (limit N): held by a, b, c and 2 more, 12th of 33 in queue`.
-    public static func sentence(lock: LockEntry, waiter: LockWaiter) -> String {
+    /// - Parameter holderName: a better name for a holder when the caller knows one (a step's display name).
+    public static func sentence(lock: LockEntry, waiter: LockWaiter, holderName: ((LockHolder) -> String?)? = nil) -> String {
         var text = "waiting for " + (lock.isMutex ? "mutex " : "semaphore ") + lock.key.display
         if !lock.isMutex, let limit = lock.limit { text += " (limit \(limit))" }
         var names: [String] = []
         var seen: Set<String> = []
-        for holder in lock.holders where seen.insert(holder.display).inserted { names.append(holder.display) }
+        for holder in lock.holders {
+            let name = holderName?(holder) ?? holder.display
+            if seen.insert(name).inserted { names.append(name) }
+        }
         if names.isEmpty {
             text += ": holder unknown"
         } else {

@@ -158,6 +158,8 @@ public final class NodeTree: @unchecked Sendable {
     /// The failed steps in tree order: Failed or Error, with no failed step below them; of a Retry, only its
     /// last attempt counts, since earlier attempts were superseded.
     public private(set) var failedSteps: [Int] = []
+    /// Steps and child workflows waiting on a lock (Pending with a lock message), drawn in the tree.
+    public private(set) var queued = 0
     private var entryOfNode: [String: Int] = [:]
     private var childForests: [String: Forest] = [:]
     /// Fan-outs with more members than this start folded.
@@ -197,6 +199,15 @@ public final class NodeTree: @unchecked Sendable {
         }
         if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.roots.contains(exitID) {
             exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+        }
+        queued = entries.reduce(0) { count, entry in
+            switch entry.kind {
+            case .node(let id):
+                guard let node = all[id], node.phase == "Pending" else { return count }
+                return count + (node.synchronizationStatus?.waiting != nil || (node.message ?? "").hasPrefix("Waiting for ") ? 1 : 0)
+            case .child(let name): return count + (refs[name]?.isQueued == true ? 1 : 0)
+            case .group: return count
+            }
         }
         var counter = 0
         for root in [mainRoot, exitRoot].compactMap({ $0 }) {

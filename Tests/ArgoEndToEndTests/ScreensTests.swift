@@ -31,6 +31,10 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "child-workflow-unfolded-\(size).txt", size: size, keys: "f <Space> f", extra: parent))
             all.append(Capture(file: "child-workflow-opened-\(size).txt", size: size, keys: "f <Enter>", extra: parent))
             all.append(Capture(file: "child-workflows-inferred-\(size).txt", size: size, keys: "", extra: ["argo/db-migrate-staging-h2v6n"]))
+            all.append(Capture(file: "child-workflow-queued-\(size).txt", size: size, keys: "/ child-prod-db-19 <Enter>", extra: parent))
+            all.append(Capture(file: "tree-step-waiting-on-lock-\(size).txt", size: size, keys: "/ pg-geo <Enter>", extra: ["argo/db-migrate-staging-h2v6n"]))
+            all.append(Capture(file: "sem-locks-\(size).txt", size: size, keys: ": sem <Enter>"))
+            all.append(Capture(file: "sem-lock-queue-\(size).txt", size: size, keys: ": sem <Enter> <Enter> j j j j j j j j j j j j j"))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all
