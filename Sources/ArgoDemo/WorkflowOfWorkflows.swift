@@ -12,8 +12,9 @@ import Foundation
 ///   holder finishes and the next child starts.
 /// - `db-migrate-staging-h2v6n`: the semaphore (limit 2) sits on the parent's `run-migration` template
 ///   (template level), so the queue is made of the parent's own steps, Pending, whose children do not exist yet.
-///   Its children carry neither an owner nor an output: only the `workflow-template` label they share with the
-///   parent and their creation time tie them to the step that made them.
+///   Its children carry no owner: a finished step names its child in the output `child-workflow`; for the two
+///   running ones only the `workflow-template` label they share with the parent and their creation time tie them
+///   to the step that made them.
 extension DemoCluster {
     public static let auditParent = "db-audit-prod-t4k9w"
     public static let auditChildren = 40
@@ -152,7 +153,8 @@ extension DemoCluster {
             if state == "Pending" {
                 parent.add(.init(name: stepName, displayName: "migrate(\(i):\(host))", type: "Pod", template: "run-migration", phase: "Pending", boundary: root, start: t0 + 16 + Double(i) * 0.5, message: "Waiting for \(key) lock. Lock status: 0/2", inputs: [("db-host", host)], waitingOn: key), parent: list)
             } else {
-                let stepID = parent.add(.init(name: stepName, displayName: "migrate(\(i):\(host))", type: "Pod", template: "run-migration", phase: state, boundary: root, start: start, end: state == "Running" ? nil : start + 230, exitCode: state == "Running" ? nil : 0, inputs: [("db-host", host)]), parent: list)
+                // A finished step exports the child's name; a running one has no outputs yet.
+                let stepID = parent.add(.init(name: stepName, displayName: "migrate(\(i):\(host))", type: "Pod", template: "run-migration", phase: state, boundary: root, start: start, end: state == "Running" ? nil : start + 230, exitCode: state == "Running" ? nil : 0, outputs: state == "Running" ? [] : [("child-workflow", "child-staging-\(host)")], inputs: [("db-host", host)]), parent: list)
                 if state == "Running" { holders.append("\(namespace)/\(parent.name)/\(stepID)") }
                 let child = WorkflowBuilder(name: "child-staging-\(host)", namespace: namespace, created: start + 1)
                 child.labels = [("workflows.argoproj.io/workflow-template", "db-migrate")]

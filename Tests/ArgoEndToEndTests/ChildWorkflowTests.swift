@@ -123,7 +123,11 @@ final class ChildWorkflowTests: XCTestCase {
     func testTemplateLevelQueueAndInferredChildren() throws {
         let tree = try open(DemoCluster.migrateParent)
         XCTAssertEqual(tree.childRefs.count, 6, "only steps that got the lock made a child")
-        XCTAssertTrue(tree.childRefs.values.allSatisfy { $0.link == .inferred })
+        // Finished steps name their child in an output; the running ones' children are inferred.
+        let links = Dictionary(grouping: tree.childRefs.values, by: \.link).mapValues { $0.map(\.name).sorted() }
+        XCTAssertEqual(links[.output], ["child-staging-pg-billing", "child-staging-pg-orders", "child-staging-pg-search", "child-staging-pg-users"])
+        XCTAssertEqual(links[.inferred], ["child-staging-pg-audit", "child-staging-pg-events"])
+        XCTAssertNil(links[.owner])
         // Each inferred child sits under the step that was running when it was created: the host matches.
         for (name, _) in tree.childRefs {
             let entry = try XCTUnwrap(tree.entry(ofChild: name))
