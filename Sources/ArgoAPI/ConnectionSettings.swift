@@ -10,6 +10,15 @@ public struct ConnectionSettings: Equatable, Sendable {
     public var namespace: String
     public var insecureSkipVerify: Bool
     public var extraHeaders: [String]
+    /// Which API the base URL serves: Argo Server's, or the Kubernetes API's (workflows as custom resources).
+    public var api: APIKind = .argoServer
+    /// A PEM file of CA certificates to verify the server with (instead of the system's).
+    public var caFile: String?
+    /// A client certificate and its key (PEM files), for servers that authenticate clients by certificate.
+    public var clientCertFile: String?
+    public var clientKeyFile: String?
+
+    public enum APIKind: String, Equatable, Sendable { case argoServer, kubernetes }
 
     public init(
         baseURL: String, authorization: String? = nil, namespace: String = "default",
