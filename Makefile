@@ -1,6 +1,6 @@
 # The two commands a newcomer types: `make demo` and `make test`. Both install what they need first.
 SWIFT ?= swift
-PACKAGES := libncursesw5-dev libcurl4-openssl-dev tmux
+PACKAGES := libncursesw5-dev libcurl4-openssl-dev zlib1g-dev tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build demo test screens release clean fuzz fuzz-build check-sanitizers

@@ -10,8 +10,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
-        .target(name: "ArgoAPI", dependencies: ["CCurl"]),
+        .target(name: "ArgoAPI", dependencies: ["CCurl", "CZlib"]),
         .target(name: "ArgoViewModel", dependencies: ["ArgoAPI"]),
         .target(name: "ArgoRender", dependencies: ["ArgoViewModel"]),
         .target(name: "ArgoDemo", dependencies: ["ArgoAPI"]),

@@ -26,8 +26,10 @@ public final class ArgoClient: @unchecked Sendable {
         namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil,
         handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
     ) {
-        let path = Endpoints.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
-        read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
+        let path = kube
+            ? KubePaths.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
+            : Endpoints.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
+        readList(path, namespace: namespace, handler: handler)
     }
 
     /// One page of the workflows created after an instant, without nodes (candidates for children).
@@ -35,6 +37,19 @@ public final class ArgoClient: @unchecked Sendable {
         namespace: String, createdAfter: String, limit: Int, continueToken: String?,
         handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
     ) {
+        // The Kubernetes API has no createdAfter: the page comes whole and the older ones are dropped here.
+        if kube {
+            let after = Timestamp(rfc3339: createdAfter)?.seconds ?? -.infinity
+            let path = KubePaths.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken)
+            fetch(HTTPRequest(path: path), namespace: namespace, attempt: 0, decode: { response in
+                ArgoClient.decodeJSON(response, as: WorkflowList.self).map { list in
+                    var kept = list
+                    kept.items = list.items?.filter { ($0.metadata.creationTimestamp?.seconds ?? 0) > after }.map(ArgoClient.lighten)
+                    return kept
+                }
+            }, handler: handler)
+            return
+        }
         let path = Endpoints.listCreatedAfter(namespace: namespace, createdAfter: createdAfter, limit: limit, continueToken: continueToken)
         read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
     }
@@ -42,8 +57,10 @@ public final class ArgoClient: @unchecked Sendable {
     public func getWorkflow(
         namespace: String, name: String, handler: @escaping @Sendable (CallEvent<Workflow>) -> Void
     ) {
-        read(Endpoints.getWorkflow(namespace: namespace, name: name), namespace: namespace, as: Workflow.self,
-            attempt: 0, handler: handler)
+        let path = kube ? KubePaths.getWorkflow(namespace: namespace, name: name) : Endpoints.getWorkflow(namespace: namespace, name: name)
+        fetch(HTTPRequest(path: path), namespace: namespace, attempt: 0, decode: { response in
+            ArgoClient.decodeJSON(response, as: Workflow.self).flatMap { $0.expandingCompressedNodes() }
+        }, handler: handler)
     }
 
     /// The last `tailLines` lines (all when nil) of one container of a pod of a workflow; not followed.
@@ -53,11 +70,45 @@ public final class ArgoClient: @unchecked Sendable {
         timestamps: Bool = false, eventStream: Bool = false,
         handler: @escaping @Sendable (CallEvent<PodLog>) -> Void
     ) {
+        if kube {
+            let path = KubePaths.podLog(
+                namespace: namespace, podName: podName, container: container, follow: false, tailLines: tailLines,
+                sinceTime: nil, timestamps: timestamps)
+            fetch(HTTPRequest(path: path, accept: "text/plain"), namespace: namespace, attempt: 0,
+                decode: { PodLog.decodePlain($0, podName: podName) }, handler: handler)
+            return
+        }
         let path = Endpoints.podLog(
             namespace: namespace, name: name, podName: podName, container: container, tailLines: tailLines,
             timestamps: timestamps)
         let request = HTTPRequest(path: path, accept: eventStream ? "text/event-stream" : "application/json")
         fetch(request, namespace: namespace, attempt: 0, decode: { PodLog.decode($0, namespace: namespace) }, handler: handler)
+    }
+
+    /// Whether the base URL is the Kubernetes API (workflows as custom resources) rather than Argo Server.
+    var kube: Bool { settings.api == .kubernetes }
+
+    /// A list page; from the Kubernetes API, where objects come whole, each item is trimmed to what a row
+    /// shows (its nodes are dropped at once, so that a page of big workflows is not kept).
+    private func readList(_ path: String, namespace: String, handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void) {
+        let kube = self.kube
+        fetch(HTTPRequest(path: path), namespace: namespace, attempt: 0, decode: { response in
+            ArgoClient.decodeJSON(response, as: WorkflowList.self).map { list in
+                guard kube else { return list }
+                var light = list
+                light.items = list.items?.map(ArgoClient.lighten)
+                return light
+            }
+        }, handler: handler)
+    }
+
+    /// A listed workflow without its nodes and templates (what Argo Server's `fields` leaves out for rows).
+    static func lighten(_ workflow: Workflow) -> Workflow {
+        var light = workflow
+        light.status?.nodes = nil
+        light.status?.compressedNodes = nil
+        light.spec?.templates = nil
+        return light
     }
 
     private func read<T: Decodable & Sendable>(

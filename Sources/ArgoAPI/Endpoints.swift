@@ -115,3 +115,46 @@ extension String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
+
+/// The same reads through the Kubernetes API, where workflows are custom resources: Kubernetes paging
+/// (`limit`/`continue`), label and field selectors, `watch=1` streams, and pod logs as plain text. There is no
+/// `fields`: objects come whole.
+public enum KubePaths {
+    static let group = "/apis/argoproj.io/v1alpha1"
+
+    static func workflows(_ namespace: String) -> String {
+        namespace.isEmpty ? group + "/workflows" : group + "/namespaces/\(Endpoints.escapePath(namespace))/workflows"
+    }
+
+    public static func listWorkflows(namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil) -> String {
+        var query = [("limit", String(limit))]
+        if let token = continueToken, !token.isEmpty { query.append(("continue", token)) }
+        if let labelSelector, !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
+        return workflows(namespace) + Endpoints.queryString(query)
+    }
+
+    public static func getWorkflow(namespace: String, name: String) -> String {
+        workflows(namespace) + "/" + Endpoints.escapePath(name)
+    }
+
+    /// `watch=1` from a resourceVersion; one `{"type","object"}` a line.
+    public static func watchWorkflows(namespace: String, resourceVersion: String?, fieldSelector: String?) -> String {
+        var query = [("watch", "1")]
+        if let resourceVersion, !resourceVersion.isEmpty { query.append(("resourceVersion", resourceVersion)) }
+        if let fieldSelector, !fieldSelector.isEmpty { query.append(("fieldSelector", fieldSelector)) }
+        return workflows(namespace) + Endpoints.queryString(query)
+    }
+
+    /// A container's log, one plain line each (a timestamp in front when asked).
+    public static func podLog(
+        namespace: String, podName: String, container: String, follow: Bool, tailLines: Int?, sinceTime: String?,
+        timestamps: Bool
+    ) -> String {
+        var query = [("container", container)]
+        if follow { query.append(("follow", "true")) }
+        if let tailLines { query.append(("tailLines", String(max(0, tailLines)))) }
+        if let sinceTime, !sinceTime.isEmpty { query.append(("sinceTime", sinceTime)) }
+        if timestamps { query.append(("timestamps", "true")) }
+        return "/api/v1/namespaces/\(Endpoints.escapePath(namespace))/pods/\(Endpoints.escapePath(podName))/log" + Endpoints.queryString(query)
+    }
+}

@@ -43,6 +43,19 @@ public struct PodLog: Sendable, Equatable {
         return parse(response.body, namespace: namespace)
     }
 
+    /// A log from the Kubernetes API: plain text, a line each (CRLF read as a line end; a final newline makes
+    /// no empty last line). HTML from a proxy is said to be so.
+    static func decodePlain(_ response: HTTPResponse, podName: String) -> Result<PodLog, APIError> {
+        if response.contentType.contains("text/html") {
+            return .failure(.notJSON(status: response.status, contentType: response.contentType))
+        }
+        var text = String(decoding: response.body, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        if text.isEmpty { return .success(PodLog(lines: [], podName: podName)) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        return .success(PodLog(lines: lines, podName: podName))
+    }
+
     struct Entry: Decodable {
         var content: String?
         var podName: String?

@@ -21,8 +21,12 @@ public struct StreamFramer: Sendable {
     private var hasEventData = false
     /// Raw bytes consumed since the last frame was given out (they count towards the next one).
     private var uncounted = 0
+    /// Every line is one message, blank or not (a Kubernetes pod log: plain text, no events, no keep-alives).
+    private let plain: Bool
 
-    public init() {}
+    public init(plainLines: Bool = false) {
+        plain = plainLines
+    }
 
     /// Bytes of a line not yet complete.
     public var pendingBytes: Int { buffer.count }
@@ -62,6 +66,11 @@ public struct StreamFramer: Sendable {
         uncounted += rawLength
         var line = raw
         if line.last == 13 { line = line.dropLast() }
+        if plain {
+            frames.append(.message(Data(line), bytes: uncounted))
+            uncounted = 0
+            return
+        }
         if line.allSatisfy({ $0 == 32 || $0 == 9 }) {
             flushEvent(into: &frames)  // a blank line ends a server-sent event
             return

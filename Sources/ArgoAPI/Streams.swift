@@ -122,19 +122,27 @@ extension ArgoClient {
         let session = StreamSession<LogEntry>(
             transport: transport, server: settings.displayServer, namespace: namespace, delays: retryDelays,
             endIsFinal: true, handler: handler,
-            request: {
+            request: { [kube] in
                 let since = state.resumePoint()
+                if kube {
+                    let path = KubePaths.podLog(
+                        namespace: namespace, podName: podName, container: container, follow: follow,
+                        tailLines: since == nil ? tailLines : nil, sinceTime: since, timestamps: true)
+                    return HTTPRequest(path: path, accept: "text/plain")
+                }
                 let path = Endpoints.podLog(
                     namespace: namespace, name: name, podName: podName, container: container, follow: follow,
                     tailLines: since == nil ? tailLines : nil, sinceTime: since, timestamps: true)
                 return HTTPRequest(path: path, accept: "text/event-stream")
             },
-            decode: { message, number, decoder in
-                StreamEnvelope.decode(message, as: PodLog.Entry.self, namespace: namespace, number: number, what: "log message", decoder: decoder)
+            decode: { [kube] message, number, decoder in
+                if kube { return .success(LogEntry.split(String(decoding: message, as: UTF8.self), podName: podName)) }
+                return StreamEnvelope.decode(message, as: PodLog.Entry.self, namespace: namespace, number: number, what: "log message", decoder: decoder)
                     .map { entry in entry.map { LogEntry.split($0.content ?? "", podName: $0.podName ?? podName) } }
             },
             accept: { state.accept($0) },
-            finalError: { _ in nil })
+            finalError: { _ in nil },
+            plainLines: kube)
         session.start()
         return session.handle
     }
@@ -157,14 +165,20 @@ extension ArgoClient {
         let session = StreamSession<WorkflowEvent>(
             transport: transport, server: settings.displayServer, namespace: namespace, delays: retryDelays,
             endIsFinal: false, handler: handler,
-            request: {
-                HTTPRequest(
+            request: { [kube] in
+                if kube {
+                    return HTTPRequest(
+                        path: KubePaths.watchWorkflows(namespace: namespace, resourceVersion: version.value, fieldSelector: fieldSelector),
+                        accept: "application/json")
+                }
+                return HTTPRequest(
                     path: Endpoints.watchWorkflows(
                         namespace: namespace, resourceVersion: version.value, fieldSelector: fieldSelector, fields: fields),
                     accept: "text/event-stream")
             },
-            decode: { message, number, decoder in
-                StreamEnvelope.decode(message, as: WatchResult.self, namespace: namespace, number: number, decoder: decoder)
+            decode: { [kube] message, number, decoder in
+                if kube { return KubeWatch.decode(message, namespace: namespace, number: number, decoder: decoder) }
+                return StreamEnvelope.decode(message, as: WatchResult.self, namespace: namespace, number: number, decoder: decoder)
                     .flatMap { result in
                         guard let result else { return .success(nil) }
                         guard let object = result.object else {
@@ -195,6 +209,10 @@ extension ArgoClient {
         namespace: String, workflow: String, nodeID: String, artifactName: String,
         handler: @escaping @Sendable (CallEvent<[String]>) -> Void
     ) {
+        if kube {
+            handler(.done(.failure(.http(status: 501, message: "artifacts are served by Argo Server only, not by the Kubernetes API: connect with --server or ARGO_SERVER to read \(artifactName)", namespace: namespace)), bytes: 0))
+            return
+        }
         let path = Endpoints.artifactFile(namespace: namespace, workflow: workflow, nodeID: nodeID, artifactName: artifactName)
         fetch(HTTPRequest(path: path, accept: "*/*"), namespace: namespace, attempt: 0, decode: { response in
             if response.contentType.contains("text/html") {
@@ -304,7 +322,8 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
     private let queue = DispatchQueue(label: "argotop.stream", qos: .userInitiated)
     private let decoder = JSONDecoder()
 
-    private var framer = StreamFramer()
+    private var framer: StreamFramer
+    private let plainLines: Bool
     private var messages = 0
     private var failures = 0
     private var reconnecting = false
@@ -315,8 +334,11 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
     init(
         transport: CurlTransport, server: String, namespace: String, delays: [Double], endIsFinal: Bool,
         handler: @escaping @Sendable (StreamEvent<Item>) -> Void, request: @escaping () -> HTTPRequest,
-        decode: @escaping Decode, accept: @escaping ([Item]) -> [Item], finalError: @escaping (APIError) -> APIError?
+        decode: @escaping Decode, accept: @escaping ([Item]) -> [Item], finalError: @escaping (APIError) -> APIError?,
+        plainLines: Bool = false
     ) {
+        framer = StreamFramer(plainLines: plainLines)
+        self.plainLines = plainLines
         self.transport = transport
         self.server = server
         self.namespace = namespace
@@ -449,5 +471,48 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
         reconnecting = true
         emit(.reconnecting(error, attempt: failures, delay: delay))
         queue.asyncAfter(deadline: .now() + delay) { [self] in connect() }
+    }
+}
+
+/// A Kubernetes watch message: `{"type": "ADDED|MODIFIED|DELETED|BOOKMARK|ERROR", "object": …}`; an ERROR
+/// carries a `Status` (`code` 410 and "too old resource version" when the watch fell behind).
+enum KubeWatch {
+    struct Message: Decodable {
+        var type: String?
+        var object: Workflow?
+    }
+
+    struct Status: Decodable {
+        var code: Int?
+        var message: String?
+        var reason: String?
+    }
+
+    struct ErrorMessage: Decodable {
+        var object: Status?
+    }
+
+    static func decode(_ message: Data, namespace: String, number: Int, decoder: JSONDecoder) -> Result<WorkflowEvent?, APIError> {
+        struct Kind: Decodable { var type: String? }
+        guard let kind = try? decoder.decode(Kind.self, from: message) else {
+            let start = String(decoding: message.prefix(60), as: UTF8.self)
+            return .failure(.malformed(detail: "watch message \(number) is not JSON (\(start))"))
+        }
+        switch kind.type {
+        case "ERROR":
+            let status = (try? decoder.decode(ErrorMessage.self, from: message))?.object
+            return .failure(.http(status: status?.code ?? 500, message: status?.message ?? "the watch failed", namespace: namespace))
+        case "BOOKMARK":
+            return .success(nil)
+        default:
+            do {
+                let decoded = try decoder.decode(Message.self, from: message)
+                guard let object = decoded.object else { return .failure(.malformed(detail: "watch message \(number) has no object")) }
+                // Rows need no nodes: drop them at once, as Argo Server's `fields` would.
+                return .success(WorkflowEvent(type: decoded.type ?? "MODIFIED", object: ArgoClient.lighten(object)))
+            } catch {
+                return .failure(.malformed(detail: "watch message \(number): \(ArgoClient.describe(error))"))
+            }
+        }
     }
 }

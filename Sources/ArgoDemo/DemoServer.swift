@@ -144,11 +144,15 @@ public final class DemoServer: @unchecked Sendable {
                 serveFault(fd, fault, method: String(parts[0]), target: String(parts[1]), headers: headers)
                 return
             }
-            if String(parts[0]) == "GET", let stream = streamRequest(target: String(parts[1]), headers: headers) {
+            let kube = kubeTarget(String(parts[1]))
+            let target = kube?.argoTarget ?? String(parts[1])
+            if String(parts[0]) == "GET", var stream = streamRequest(target: target, headers: headers) {
+                if kube != nil { stream.kube = true }
                 serveStream(fd, stream)
                 return
             }
-            let response = respond(method: String(parts[0]), target: String(parts[1]), headers: headers)
+            var response = respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil)
+            if kube != nil { response = kubeStatus(response) }
             let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
             var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
             out += response.body
@@ -181,7 +185,8 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     /// - Parameter headers: the request's headers, names in lower case.
-    func respond(method: String, target: String, headers: [String: String] = [:]) -> Response {
+    /// - Parameter kube: the request came in on a Kubernetes API path (see `kubeTarget`): answer that way.
+    func respond(method: String, target: String, headers: [String: String] = [:], kube: Bool = false) -> Response {
         let (path, query) = DemoServer.split(target)
         guard method == "GET" else { return error(405, code: 12, "method \(method) is not supported by the demo server") }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -204,17 +209,18 @@ public final class DemoServer: @unchecked Sendable {
             return json(.object([("managedNamespace", .string(cluster.namespace))]))
         case "workflows":
             if rest.count == 2 || (rest.count == 1) {
-                return list(namespace: rest.count == 2 ? rest[1] : "", query: query)
+                return list(namespace: rest.count == 2 ? rest[1] : "", query: query, kube: kube)
             }
             if rest.count == 3 {
                 guard let wf = cluster.workflow(named: rest[2]),
                     rest[1].isEmpty || wf["metadata"]?["namespace"]?.stringValue == rest[1]
                 else { return error(404, code: 5, "workflows.argoproj.io \"\(rest[2])\" not found") }
+                if kube { return json(DemoServer.compressingNodes(wf)) }
                 return json(FieldCleaner(query["fields"] ?? "").clean(wf))
             }
             if rest.count == 4, rest[3] == "log" {
                 let eventStream = (headers["accept"] ?? "").contains("text/event-stream")
-                return podLog(namespace: rest[1], workflow: rest[2], query: query, eventStream: eventStream)
+                return podLog(namespace: rest[1], workflow: rest[2], query: query, eventStream: eventStream, plain: kube)
             }
             return error(404, code: 5, "no such path: \(path)")
         default:
@@ -226,15 +232,16 @@ public final class DemoServer: @unchecked Sendable {
     /// the lines as `{"result":{"content":…,"podName":…}}`, one a line, or as server-sent events. This answer is
     /// not followed: it ends after the last line (`logOptions.follow=true` is served by `serveStream`).
     /// A pod that is gone gives no lines, as Argo Server does (it finds no pod to stream).
-    func podLog(namespace: String, workflow name: String, query: [String: String], eventStream: Bool) -> Response {
-        let request: LogRequest
+    func podLog(namespace: String, workflow name: String, query: [String: String], eventStream: Bool, plain: Bool = false) -> Response {
+        var request: LogRequest
         switch logRequest(namespace: namespace, workflow: name, query: query) {
         case .failure(let refusal): return refusal
         case .success(let r): request = r
         }
+        request.plain = plain
         var body: [UInt8] = []
         for line in request.initialLines() { body += request.message(line, eventStream: eventStream) }
-        return Response(status: 200, contentType: eventStream ? "text/event-stream" : "application/json", body: body)
+        return Response(status: 200, contentType: plain ? "text/plain" : eventStream ? "text/event-stream" : "application/json", body: body)
     }
 
     /// A log request, read and checked.
@@ -248,6 +255,8 @@ public final class DemoServer: @unchecked Sendable {
         var timestamps: Bool
         var follow: Bool
         var state: DemoLogState
+        /// The Kubernetes API's form: plain text, a line each.
+        var plain = false
 
         /// The lines the answer starts with: at or after `sinceTime`, then the last `tailLines`.
         func initialLines() -> [DemoLogLine] {
@@ -264,6 +273,7 @@ public final class DemoServer: @unchecked Sendable {
 
         func message(_ line: DemoLogLine, eventStream: Bool) -> [UInt8] {
             let content = timestamps ? DemoCluster.logTimestamp(line.time) + " " + line.text : line.text
+            if plain { return Array((content + "\n").utf8) }
             let message = JSONValue.object([("result", .object([("content", .string(content)), ("podName", .string(podName))]))])
             return eventStream ? Array("data: ".utf8) + message.serialized() + [10, 10] : message.serialized() + [10]
         }
@@ -309,7 +319,7 @@ public final class DemoServer: @unchecked Sendable {
         return Response(status: 200, contentType: plain, body: Array(text.utf8))
     }
 
-    func list(namespace: String, query: [String: String]) -> Response {
+    func list(namespace: String, query: [String: String], kube: Bool = false) -> Response {
         let (everything, version) = cluster.snapshot()
         guard let filter = ListFilter(query: query) else {
             return error(400, code: 3, "unable to parse the selector or createdAfter")
@@ -330,6 +340,13 @@ public final class DemoServer: @unchecked Sendable {
         let next = end < all.count ? String(end) : ""
         var metadata: [(String, JSONValue)] = [("resourceVersion", .string(String(version)))]
         if !next.isEmpty { metadata.insert(("continue", .string(next)), at: 0) }
+        if kube {
+            // Kubernetes: the kind, whole objects (big node maps compressed), and `items` never null.
+            return json(.object([
+                ("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string("WorkflowList")),
+                ("metadata", .object(metadata)), ("items", .array(page.map(DemoServer.compressingNodes))),
+            ]))
+        }
         let body: JSONValue = .object([("metadata", .object(metadata)), ("items", page.isEmpty ? .null : .array(page))])
         return json(FieldCleaner(query["fields"] ?? "").clean(body))
     }

@@ -12,6 +12,12 @@ extension DemoServer {
     struct StreamRequest {
         var kind: StreamKind
         var eventStream: Bool
+        /// Came in on a Kubernetes API path: `{"type","object"}` watch lines, plain-text logs, no events.
+        var kube = false {
+            didSet {
+                if kube { eventStream = false }
+            }
+        }
     }
 
     struct WatchRequest {
@@ -71,19 +77,23 @@ extension DemoServer {
     func serveStream(_ fd: Int32, _ request: StreamRequest) {
         if case .watch(let watch) = request.kind, let after = watch.after, after < cluster.oldestResumableVersion {
             // Kubernetes' words for a watch from a version it no longer keeps.
-            let body = error(410, code: 10, "too old resource version: \(after) (\(cluster.oldestResumableVersion + 1))").body
+            var refusal = error(410, code: 10, "too old resource version: \(after) (\(cluster.oldestResumableVersion + 1))")
+            if request.kube { refusal = kubeStatus(refusal) }
+            let body = refusal.body
             let head = "HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
             _ = writeAll(fd, Array(head.utf8) + body)
             return
         }
-        let type = request.eventStream ? "text/event-stream" : "application/json"
+        let type = request.eventStream ? "text/event-stream" : request.kube && { if case .log = request.kind { return true } else { return false } }() ? "text/plain" : "application/json"
         let head = "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         guard writeAll(fd, Array(head.utf8)) else { return }
         let writer = ChunkWriter(server: self, fd: fd, eventStream: request.eventStream)
         let clean: Bool
         switch request.kind {
-        case .log(let log): clean = followLog(log, writer)
-        case .watch(let watch): clean = followWatch(watch, writer)
+        case .log(var log):
+            log.plain = request.kube
+            clean = followLog(log, writer)
+        case .watch(let watch): clean = followWatch(watch, writer, kube: request.kube)
         }
         if clean { _ = writeAll(fd, Array("0\r\n\r\n".utf8)) }
         shutdown(fd, Int32(SHUT_RDWR))
@@ -176,7 +186,7 @@ extension DemoServer {
 
     /// Sends every change after the requested resourceVersion (after the current workflows as ADDED when
     /// none was given), filtered and trimmed by `fields` as Argo Server does (on the whole envelope).
-    func followWatch(_ request: WatchRequest, _ writer: ChunkWriter) -> Bool {
+    func followWatch(_ request: WatchRequest, _ writer: ChunkWriter, kube: Bool = false) -> Bool {
         let cut = takeFault { f in defer { f.cutWatchAfterEvents = nil }; return f.cutWatchAfterEvents }
         var sent = 0
         var tick = cluster.tickCount
@@ -186,6 +196,7 @@ extension DemoServer {
             return (request.namespace.isEmpty || ns == request.namespace) && request.namespaces(ns) && request.names(name)
         }
         func message(_ type: String, _ object: JSONValue) -> [UInt8] {
+            if kube { return JSONValue.object([("type", .string(type)), ("object", DemoServer.compressingNodes(object))]).serialized() + [10] }
             let envelope = request.fields.clean(.object([("result", .object([("type", .string(type)), ("object", object)]))]))
             return writer.eventStream ? Array("data: ".utf8) + envelope.serialized() + [10, 10] : envelope.serialized() + [10]
         }
@@ -204,9 +215,15 @@ extension DemoServer {
                 let text = "too old resource version: \(cursor) (\(cluster.oldestResumableVersion + 1))"
                 // The watch fell behind what the cluster keeps: the error comes in mid-stream, as gRPC code 10
                 // (Aborted), which grpc-gateway turns into HTTP 409; only the words say "too old".
-                let failure = JSONValue.object([("error", .object([
+                var failure = JSONValue.object([("error", .object([
                     ("grpc_code", .int(10)), ("http_code", .int(409)), ("message", .string(text)), ("http_status", .string("Conflict")),
                 ]))])
+                if kube {
+                    failure = .object([("type", .string("ERROR")), ("object", .object([
+                        ("kind", .string("Status")), ("apiVersion", .string("v1")), ("status", .string("Failure")),
+                        ("message", .string(text)), ("reason", .string("Expired")), ("code", .int(410)),
+                    ]))])
+                }
                 _ = writer.write(writer.eventStream ? Array("data: ".utf8) + failure.serialized() + [10, 10] : failure.serialized() + [10])
                 return true
             }

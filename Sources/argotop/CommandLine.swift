@@ -22,6 +22,8 @@ struct Options {
     var logLines = 200_000
     var workflow: (namespace: String?, name: String)?
     var help = false
+    /// `--api kubernetes`: the server is the Kubernetes API (workflows as custom resources), not Argo Server.
+    var api = ConnectionSettings.APIKind.argoServer
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
     var demoFaults: [DemoFault] = []
 
@@ -105,6 +107,12 @@ struct Options {
                 guard let n = Int(try take()), n >= 100 else { throw UsageError("--log-lines wants a number of at least 100") }
                 options.logLines = n
             case "--demo": options.demo = true
+            case "--api":
+                let kind = try take()
+                guard let api = ConnectionSettings.APIKind(rawValue: kind == "kubernetes" ? "kubernetes" : kind == "argo" ? "argoServer" : kind) else {
+                    throw UsageError("--api is argo (Argo Server, the default) or kubernetes (the Kubernetes API), not \(kind)")
+                }
+                options.api = api
             case "--demo-clock":
                 let clock = try take()
                 guard clock == "frozen" || clock == "live" else { throw UsageError("--demo-clock is frozen or live, not \(clock)") }

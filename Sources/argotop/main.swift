@@ -52,12 +52,13 @@ if options.demo {
     if flags.namespace == nil && !flags.allNamespaces { flags.namespace = cluster.namespace }
 }
 
-let settings: ConnectionSettings
+var settings: ConnectionSettings
 do {
     settings = try ConnectionSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
 } catch {
     fail("\(error)")
 }
+settings.api = options.api
 
 let keys: [Key]
 do { keys = try Key.parseScript(options.keys) } catch { fail("\(error)") }

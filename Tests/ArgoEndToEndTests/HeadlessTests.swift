@@ -175,3 +175,17 @@ final class HeadlessTests: XCTestCase {
         XCTAssertTrue(saved.hasPrefix("2026-"), "each line keeps its time")
     }
 }
+
+/// The rest of the program does not know which API it talks to: through the demo's Kubernetes paths the
+/// screens are the same as through Argo Server.
+final class KubernetesModeTests: XCTestCase {
+    func testTheSameScreensThroughTheKubernetesAPI() throws {
+        for (keys, extra) in [("", [String]()), ("f", ["argo/db-fleet-audit-9h3kq"]), ("f <Space> f", ["argo/db-audit-prod-t4k9w"]), ("f l", ["argo/db-auditing-x7k2p"])] {
+            let argo = try Harness.headless(size: "120x40", keys: keys, extra: extra)
+            let kube = try Harness.headless(size: "120x40", keys: keys, extra: ["--api", "kubernetes"] + extra)
+            XCTAssertEqual(kube.screen, argo.screen, "keys \(keys) on \(extra)")
+            XCTAssertEqual((kube.state["selected"] as? [String: Any])?["id"] as? String, (argo.state["selected"] as? [String: Any])?["id"] as? String)
+            XCTAssertTrue(kube.state["error"] is NSNull, "\(kube.state)")
+        }
+    }
+}
