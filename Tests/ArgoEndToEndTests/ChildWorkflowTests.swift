@@ -10,41 +10,20 @@ import XCTest
 /// children found by each link, folded under the step that made them, counted in the group row, fetched
 /// only when unfolded, and opened on their own with a breadcrumb.
 final class ChildWorkflowTests: XCTestCase {
-    var server: DemoServer!
-    var runtime: Runtime!
-    var model: AppModel!
+    var demo: DemoSession!
+    var model: AppModel { demo.model }
 
-    override func setUpWithError() throws {
-        let cluster = DemoCluster(ordinary: 5)
-        server = DemoServer(cluster: cluster)
-        try server.start(port: 0)
-        let client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
-        model = AppModel(server: "test", namespace: "argo", now: cluster.now)
-        runtime = Runtime(model: model, client: client)
-        runtime.perform(model.handle(.resize(cols: 120, rows: 40)))
-    }
-
-    override func tearDown() {
-        runtime.shutdown()
-        server.stop()
-    }
+    override func setUpWithError() throws { demo = try DemoSession() }
+    override func tearDown() { demo.stop() }
 
     func open(_ name: String) throws -> NodeTree {
-        runtime.perform(model.start(workflow: ("argo", name)))
-        XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
+        XCTAssertTrue(demo.start(workflow: name))
         return try XCTUnwrap(model.open?.tree)
     }
 
-    func press(_ keys: Key...) {
-        for key in keys {
-            runtime.perform(model.handle(key))
-            XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
-        }
-    }
-
-    func screen() -> String { Screens.render(model).lines.joined(separator: "\n") }
-
-    func requests(_ prefix: String) -> [String] { server.requestLog.filter { $0.hasPrefix(prefix) } }
+    func press(_ keys: String) throws { try demo.press(keys) }
+    func screen() -> String { demo.screen }
+    func requests(_ prefix: String) -> [String] { demo.requests(prefix) }
 
     /// Reads of child workflows (not their logs).
     func childReads() -> [String] { requests("GET /api/v1/workflows/argo/child-").filter { !$0.contains("/log?") } }
@@ -81,42 +60,42 @@ final class ChildWorkflowTests: XCTestCase {
         _ = try open(DemoCluster.auditParent)
         let failedChild = DemoCluster.auditChildName(DemoCluster.auditFailedChild)
         // f lands on the failed child (its tree is not read yet), Space unfolds it, f walks into its failed step.
-        press(.char("f"))
+        try press("f")
         XCTAssertEqual(model.selection?.kind, .child)
         XCTAssertEqual(model.selection?.name, failedChild)
         XCTAssertTrue(screen().contains("\(failedChild) [+]"))
-        press(.space)
+        try press("<Space>")
         XCTAssertEqual(childReads().count, 1)
         XCTAssertEqual(requests("GET /api/v1/workflows/argo/\(failedChild)?").count, 1)
-        press(.char("f"))
+        try press("f")
         XCTAssertEqual(model.selection?.kind, .node)
         XCTAssertEqual(model.selection?.name, "audit-schema")
         XCTAssertEqual(model.selection?.phase, "Failed")
         XCTAssertTrue(screen().contains("table 'payments' has no primary key"))
         // Its log tail comes from the child's pod, not the parent's.
         let tails = requests("GET /api/v1/workflows/argo/\(failedChild)/log?")
-        XCTAssertEqual(tails.count, 1, "\(server.requestLog)")
+        XCTAssertEqual(tails.count, 1, "\(demo.server.requestLog)")
         // Folding and unfolding again reads nothing more.
-        press(.left, .left, .space, .space)
+        try press("<Left> <Left> <Space> <Space>")
         XCTAssertEqual(childReads().count, 1, "\(childReads())")
     }
 
     func testEnterOpensAChildWithABreadcrumbAndEscComesBackWhereItWasLeft() throws {
         _ = try open(DemoCluster.auditParent)
-        press(.char("f"))
+        try press("f")
         let failedChild = DemoCluster.auditChildName(DemoCluster.auditFailedChild)
         let rowBefore = model.open?.cursor.selected
-        press(.enter)
+        try press("<Enter>")
         XCTAssertEqual(model.open?.name, failedChild)
         XCTAssertEqual(model.open?.breadcrumb, [DemoCluster.auditParent])
         XCTAssertTrue(screen().contains("\(DemoCluster.auditParent) › \(failedChild)"), screen())
         XCTAssertTrue(screen().contains("audit-schema"))
-        press(.esc)
+        try press("<Esc>")
         XCTAssertEqual(model.view, .workflow)
         XCTAssertEqual(model.open?.name, DemoCluster.auditParent)
         XCTAssertEqual(model.open?.cursor.selected, rowBefore)
         XCTAssertEqual(model.selection?.name, failedChild)
-        press(.esc)
+        try press("<Esc>")
         XCTAssertEqual(model.view, .workflows)
     }
 

@@ -1,3 +1,8 @@
+import ArgoAPI
+import ArgoDemo
+import ArgoRender
+import ArgoTerminal
+import ArgoViewModel
 import Foundation
 import XCTest
 
@@ -83,4 +88,48 @@ enum Harness {
         let state = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         return (output.stdout, state)
     }
+}
+
+/// The real runtime and client in this process against a demo server on loopback, for tests that drive the
+/// model key by key and look at the server's request log.
+final class DemoSession {
+    let cluster: DemoCluster
+    let server: DemoServer
+    let model: AppModel
+    let runtime: Runtime
+
+    init(clock: DemoClock = .frozen, ordinary: Int = 5, size: (cols: Int, rows: Int) = (120, 40)) throws {
+        cluster = DemoCluster(ordinary: ordinary, clock: clock)
+        server = DemoServer(cluster: cluster)
+        try server.start(port: 0)
+        let client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: cluster.namespace))
+        model = AppModel(server: "test", namespace: cluster.namespace, now: cluster.now)
+        runtime = Runtime(model: model, client: client)
+        runtime.perform(model.handle(.resize(cols: size.cols, rows: size.rows)))
+    }
+
+    func stop() {
+        runtime.shutdown()
+        server.stop()
+        cluster.stop()
+    }
+
+    /// Starts on the list, or on a workflow, and waits until idle.
+    @discardableResult
+    func start(workflow: String? = nil) -> Bool {
+        runtime.perform(model.start(workflow: workflow.map { (cluster.namespace, $0) }))
+        return runtime.waitUntilIdle(limit: 20)
+    }
+
+    /// Types a headless key script, waiting until idle after each key.
+    func press(_ keys: String) throws {
+        for key in try Key.parseScript(keys) {
+            runtime.perform(model.handle(key))
+            XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
+        }
+    }
+
+    var screen: String { Screens.render(model).lines.joined(separator: "\n") }
+
+    func requests(_ prefix: String) -> [String] { server.requestLog.filter { $0.hasPrefix(prefix) } }
 }

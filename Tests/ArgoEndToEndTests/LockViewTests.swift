@@ -10,40 +10,17 @@ import XCTest
 /// steps say which lock, its limit, who holds it and their place in the queue; `:sem` lists every lock and,
 /// for one, its holders and waiters in order; the queue moves with the clock.
 final class LockViewTests: XCTestCase {
-    var cluster: DemoCluster!
-    var server: DemoServer!
-    var runtime: Runtime!
-    var model: AppModel!
+    var demo: DemoSession!
+    var model: AppModel { demo.model }
+    var cluster: DemoCluster { demo.cluster }
+    var server: DemoServer { demo.server }
+    var runtime: Runtime { demo.runtime }
 
-    func start(clock: DemoClock = .frozen) throws {
-        cluster = DemoCluster(ordinary: 5, clock: clock)
-        server = DemoServer(cluster: cluster)
-        try server.start(port: 0)
-        let client = ArgoClient(settings: ConnectionSettings(baseURL: server.url, namespace: "argo"))
-        model = AppModel(server: "test", namespace: "argo", now: cluster.now)
-        runtime = Runtime(model: model, client: client)
-        runtime.perform(model.handle(.resize(cols: 120, rows: 40)))
-    }
-
-    override func tearDown() {
-        runtime?.shutdown()
-        server?.stop()
-        cluster?.stop()
-    }
-
-    func press(_ keys: String) throws {
-        for key in try Key.parseScript(keys) {
-            runtime.perform(model.handle(key))
-            XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
-        }
-    }
-
-    func screen() -> String { Screens.render(model).lines.joined(separator: "\n") }
-
-    func listed() throws {
-        runtime.perform(model.start(workflow: nil))
-        XCTAssertTrue(runtime.waitUntilIdle(limit: 20))
-    }
+    func start(clock: DemoClock = .frozen) throws { demo = try DemoSession(clock: clock) }
+    override func tearDown() { demo?.stop() }
+    func press(_ keys: String) throws { try demo.press(keys) }
+    func screen() -> String { demo.screen }
+    func listed() throws { XCTAssertTrue(demo.start()) }
 
     func testSemListsEveryLockWithLimitHoldersAndQueue() throws {
         try start()
