@@ -21,11 +21,13 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             }
         case .http(let status, let message, let namespace):
             let text = message.isEmpty ? "" : ": \(message)"
+            // What to do comes first, so that a status line cut at the width still says it.
+            let said = message.isEmpty ? "" : " (the server said: \(message))"
             switch status {
             case 401:
-                return "401 Unauthorized\(text). The token is missing or expired: refresh it (argo auth token) and set ARGO_TOKEN or --token"
+                return "401 Unauthorized: token missing or expired: run argo auth token, set ARGO_TOKEN or --token\(said)"
             case 403:
-                return "403 Forbidden\(text). Your account may not read workflows in namespace \(namespace.isEmpty ? "(all namespaces)" : namespace)"
+                return "403 Forbidden: your account may not read workflows in namespace \(namespace.isEmpty ? "(all namespaces)" : namespace)\(said)"
             case 404: return "404 Not Found\(text)"
             default: return "server error \(status)\(text)"
             }

@@ -28,6 +28,10 @@ public final class DemoServer: @unchecked Sendable {
 
     public init(cluster: DemoCluster) {
         self.cluster = cluster
+        // For tests of stalls: keep-alives more often than a short stall limit.
+        if let text = ProcessInfo.processInfo.environment["ARGOTOP_DEMO_KEEPALIVE_SECONDS"], let seconds = Double(text), seconds > 0 {
+            keepAlive = seconds
+        }
     }
 
     /// Binds 127.0.0.1:`port` (0 picks a free port) and serves on background threads.
