@@ -54,6 +54,27 @@ public final class ArgoClient: @unchecked Sendable {
         read(path, namespace: namespace, as: WorkflowList.self, attempt: 0, handler: handler)
     }
 
+    /// The namespaces that have workflows: from Argo Server, a list of every namespace's workflows that asks
+    /// for their namespace alone; from the Kubernetes API, the namespaces themselves.
+    public func listNamespaces(handler: @escaping @Sendable (CallEvent<[String]>) -> Void) {
+        struct Names: Decodable {
+            struct Item: Decodable {
+                struct Meta: Decodable { var name: String?; var namespace: String? }
+                var metadata: Meta?
+            }
+            var items: [Item]?
+        }
+        let kube = self.kube
+        let path = kube ? "/api/v1/namespaces?limit=1000"
+            : "/api/v1/workflows/" + Endpoints.queryString([("listOptions.limit", "5000"), ("fields", "items.metadata.namespace")])
+        fetch(HTTPRequest(path: path), namespace: "", attempt: 0, decode: { response in
+            ArgoClient.decodeJSON(response, as: Names.self).map { list in
+                let names = (list.items ?? []).compactMap { kube ? $0.metadata?.name : $0.metadata?.namespace }
+                return Array(Set(names.filter { !$0.isEmpty })).sorted()
+            }
+        }, handler: handler)
+    }
+
     public func getWorkflow(
         namespace: String, name: String, handler: @escaping @Sendable (CallEvent<Workflow>) -> Void
     ) {

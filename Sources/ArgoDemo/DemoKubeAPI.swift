@@ -12,7 +12,7 @@ extension DemoServer {
     static let compressNodesAbove = 1000
 
     struct KubeTarget {
-        enum Kind { case list, get, watch, log }
+        enum Kind { case list, get, watch, log, namespaces }
         var kind: Kind
         /// The Argo Server request that gives the same data.
         var argoTarget: String
@@ -42,6 +42,9 @@ extension DemoServer {
             }
             if rest.count == 2 { return KubeTarget(kind: .get, argoTarget: "/api/v1/workflows/\(ns)/\(rest[1])") }
             return nil
+        }
+        if segments.count == 4, segments[1] == "api", segments[2] == "v1", segments[3] == "namespaces" {
+            return KubeTarget(kind: .namespaces, argoTarget: path)
         }
         if segments.count == 7, segments[1] == "api", segments[2] == "v1", segments[3] == "namespaces", segments[5] == "pods" {
             return nil  // /api/v1/namespaces/{ns}/pods/{pod}: not served
@@ -95,5 +98,16 @@ extension DemoCluster {
             if nodes.contains(where: { WorkflowBuilder.podName(workflow: wf, node: $0.1) == pod }) { return name }
         }
         return nil
+    }
+}
+
+extension DemoServer {
+    /// `GET /api/v1/namespaces`: the namespaces of the demo cluster's workflows.
+    func namespaceList() -> Response {
+        let names = Set(cluster.workflows.compactMap { $0["metadata"]?["namespace"]?.stringValue }).sorted()
+        return json(.object([
+            ("kind", .string("NamespaceList")), ("apiVersion", .string("v1")), ("metadata", .object([])),
+            ("items", .array(names.map { .object([("metadata", .object([("name", .string($0))]))]) })),
+        ]))
     }
 }

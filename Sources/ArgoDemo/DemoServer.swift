@@ -155,7 +155,8 @@ public final class DemoServer: @unchecked Sendable {
                 serveStream(fd, stream)
                 return
             }
-            var response = respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil)
+            var response = kube?.kind == .namespaces ? namespaceList()
+                : respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil)
             if kube != nil { response = kubeStatus(response) }
             let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
             var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)

@@ -19,6 +19,7 @@ public enum Screens {
         case .logs: logView(model, into: &canvas)
         case .help: help(model, into: &canvas)
         case .semaphores: locks(model, into: &canvas)
+        case .namespaces: namespaces(model, into: &canvas)
         }
         statusLine(model, into: &canvas)
         bottomLine(model, into: &canvas)
@@ -101,6 +102,11 @@ public enum Screens {
             canvas.put(" " + parts.joined(separator: " · "), x: 0, y: y, style: .dim)
         case .help:
             break
+        case .namespaces:
+            let picker = model.namespacePicker
+            let text = picker.loading ? " looking for the namespaces that have workflows…"
+                : " \(Format.count(max(0, picker.choices.count - 1))) namespace\(picker.choices.count == 2 ? "" : "s") with workflows  ·  Enter: browse it  Esc: back"
+            canvas.put(text, x: 0, y: y, style: .dim)
         case .semaphores:
             let book = model.lockBook
             var text: String
@@ -540,6 +546,24 @@ public enum Screens {
         let line = " " + prefix + DisplayText.sanitize(full)
         guard DisplayText.width(line) > cols, let short else { return line }
         return " " + prefix + DisplayText.sanitize(short)
+    }
+
+    // MARK: Namespaces
+
+    /// `:ns`: every namespace that has workflows, the one browsed marked.
+    static func namespaces(_ model: AppModel, into canvas: inout Canvas) {
+        let picker = model.namespacePicker
+        header([("NAMESPACE", 0)], y: 1, into: &canvas)
+        let current = model.namespace.isEmpty ? NamespacePickerState.all : model.namespace
+        let cursor = picker.cursor
+        for index in cursor.top..<min(picker.choices.count, cursor.top + model.listHeight) {
+            let y = 2 + index - cursor.top
+            guard y < model.rows - 2 else { break }
+            let name = picker.choices[index]
+            let x = canvas.put(DisplayText.sanitize(name), x: 3, y: y, style: name == current ? .header : .normal)
+            if name == current { canvas.put("  (browsed now)", x: x, y: y, style: .dim) }
+            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        }
     }
 
     // MARK: Locks

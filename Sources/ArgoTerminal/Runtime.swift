@@ -45,6 +45,8 @@ public final class Runtime {
                     namespace: namespace, limit: AppModel.childQueryPageSize, continueToken: token,
                     labelSelector: "workflows.argoproj.io/phase in (Pending,Running)",
                     handler: track("the Pending and Running workflows") { .lockCandidates(continueToken: token, $0, bytes: $1) })
+            case .fetchNamespaces:
+                client.listNamespaces(handler: track("the namespaces") { .namespaces($0, bytes: $1) })
             case .fetchLockWorkflow(let namespace, let name):
                 client.getWorkflow(
                     namespace: namespace, name: name,
@@ -156,7 +158,7 @@ public final class Runtime {
             switch event {
             case .retrying: inFlight -= 1
             case .resumed: inFlight += 1
-            case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow:
+            case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow, .namespaces:
                 inFlight -= 1
             case .listWatch, .timer: break
             case .logStream(let id, let index, let update):

@@ -2,7 +2,7 @@ import ArgoAPI
 
 /// The main views; their raw values are the names the headless state file uses.
 public enum ViewKind: String, Sendable, Hashable {
-    case workflows, workflow, node, logs, help, semaphores
+    case workflows, workflow, node, logs, help, semaphores, namespaces
 }
 
 /// Work the model asks its runtime to do. The model itself never does I/O.
@@ -13,6 +13,8 @@ public enum Effect: Equatable, Sendable {
     case fetchChildCandidates(namespace: String, parent: String, createdAfter: String, continueToken: String?)
     /// A child workflow of the open `parent`, whole, to draw its tree under the step that created it.
     case fetchChild(namespace: String, parent: String, name: String)
+    /// `:ns`: the namespaces that have workflows (a light list of every namespace: names only).
+    case fetchNamespaces
     /// `:sem`: a page of the namespace's Pending and Running workflows, without nodes.
     case fetchLockCandidates(namespace: String, continueToken: String?)
     /// `:sem`: a running workflow whose own steps wait on a lock (template level), read whole for its queue.
@@ -39,6 +41,7 @@ public enum ModelEvent: Sendable {
     case childCandidates(parent: String, continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case child(parent: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case lockCandidates(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
+    case namespaces(Result<[String], APIError>, bytes: Int)
     case lockWorkflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
     case logStream(view: Int, source: Int, LogStreamUpdate)
@@ -172,7 +175,8 @@ public struct NodeDetailState: Sendable {
 /// Everything on screen, as data. Keys and results go in; effects come out.
 public final class AppModel {
     public let server: String
-    public let namespace: String
+    /// The namespace browsed; empty means every namespace (`-A`). `:ns` changes it.
+    public internal(set) var namespace: String
     public var ascii: Bool
     public var insecure: Bool
     public var pageSize = 100
@@ -203,7 +207,7 @@ public final class AppModel {
     /// The latest error or notice in words, shown above the bottom line.
     public internal(set) var error: String?
     /// What the error is about, so that a success elsewhere does not wipe it.
-    private var errorSource: ErrorSource?
+    var errorSource: ErrorSource?
     enum ErrorSource { case list, workflow, watch }
     public internal(set) var notice: String?
     public internal(set) var requests = 0
@@ -216,6 +220,8 @@ public final class AppModel {
     public internal(set) var lockBook = LockBook(workflows: [])
     /// `:sem`: the locks view.
     public internal(set) var locksView = LocksViewState()
+    /// `:ns`: the namespace picker.
+    public internal(set) var namespacePicker = NamespacePickerState()
     /// Workflows left for a child opened from them (`Enter` on a child), to come back to with Esc.
     public internal(set) var openStack: [OpenWorkflowState] = []
     /// `r` asked for the children to be looked for again too.
@@ -321,6 +327,7 @@ public final class AppModel {
         case .open:
             if view == .workflow { return openSelectedRow() }
             if view == .semaphores { return openInLocks() }
+            if view == .namespaces { return pickNamespace() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
             let wf = list.items[list.cursor.selected]
             return openWorkflow(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name)
@@ -400,6 +407,9 @@ public final class AppModel {
             return []
         case .logs:
             return scrollLogs(delta)
+        case .namespaces:
+            namespacePicker.cursor.move(by: delta, count: namespacePicker.choices.count, height: listHeight)
+            return []
         case .semaphores:
             if locksView.openLock != nil {
                 locksView.detailCursor.move(by: delta, count: lockDetailRows.count, height: listHeight - 1)
@@ -556,6 +566,8 @@ public final class AppModel {
             }
             open = state
             return []
+        case .namespaces(let result, let bytes):
+            return handleNamespaces(result, bytes: bytes)
         case .lockCandidates(let token, let result, let bytes):
             return handleLockCandidates(token: token, result, bytes: bytes)
         case .lockWorkflow(let ns, let name, let result, let bytes):
@@ -860,7 +872,7 @@ public final class AppModel {
 
     // MARK: Selection, for the headless state file and the detail lines
 
-    public enum SelectionKind: String, Sendable { case workflow, node, group, child, lock, holder, waiter }
+    public enum SelectionKind: String, Sendable { case workflow, node, group, child, lock, holder, waiter, namespace }
 
     public struct Selection: Equatable, Sendable {
         public var kind: SelectionKind
@@ -873,6 +885,9 @@ public final class AppModel {
         switch view {
         case .semaphores:
             return lockSelection
+        case .namespaces:
+            guard namespacePicker.choices.indices.contains(namespacePicker.cursor.selected) else { return nil }
+            return Selection(kind: .namespace, name: namespacePicker.choices[namespacePicker.cursor.selected], id: nil, phase: nil)
         case .workflows:
             guard list.items.indices.contains(list.cursor.selected) else { return nil }
             let wf = list.items[list.cursor.selected]

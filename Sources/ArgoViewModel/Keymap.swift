@@ -88,7 +88,8 @@ public enum Keymap {
         Binding(keys: [.char("G"), .end], action: .bottom, label: "bottom", help: "go to the bottom (loads every page of the list)", inBar: false, views: []),
         Binding(keys: [.enter], action: .open, label: "open", help: "open the selected workflow", inBar: true, views: [.workflows]),
         Binding(keys: [.enter], action: .open, label: "open", help: "in :sem, a lock's holders and waiters; on one of them, its workflow", inBar: true, views: [.semaphores]),
-        Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem every semaphore and mutex seen, :wf the workflow list", inBar: true, views: [.workflows, .workflow, .semaphores]),
+        Binding(keys: [.enter], action: .open, label: "switch", help: "in :ns, browse the selected namespace", inBar: true, views: [.namespaces]),
+        Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem every semaphore and mutex seen, :ns [NAME] switch namespace (-A: all), :wf the workflow list", inBar: true, views: [.workflows, .workflow, .semaphores, .namespaces]),
         Binding(keys: [.char("f")], action: .nextFailed, label: "next failed", help: "select the next failed step, unfolding what hides it", inBar: true, views: [.workflow]),
         Binding(keys: [.char("F")], action: .previousFailed, label: "prev failed", help: "select the previous failed step", inBar: false, views: [.workflow]),
         Binding(keys: [.enter], action: .open, label: "details", help: "show the selected step's details, inputs and outputs; fold or unfold a group", inBar: true, views: [.workflow]),
@@ -110,7 +111,7 @@ public enum Keymap {
         Binding(keys: [.char("a")], action: .archived, label: "archived", help: "read a gone pod's archived main-logs artifact", inBar: false, views: [.logs]),
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
-        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores]),
+        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
     ]

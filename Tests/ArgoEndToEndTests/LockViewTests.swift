@@ -119,3 +119,25 @@ final class LockViewTests: XCTestCase {
         XCTAssertEqual(tally.byPhase.map { "\($0.phase) \($0.count)" }, ["Succeeded 6", "Failed 1", "Running 1"])
     }
 }
+
+/// `:ns`: a picker of the namespaces that have workflows, and `:ns NAME` to switch at once.
+final class NamespaceSwitchTests: XCTestCase {
+    func testPickerListsNamespacesAndSwitchesTheList() throws {
+        for api in [[], ["--api", "kubernetes"]] {
+            let picker = try Harness.headless(size: "80x24", keys: ": ns <Enter>", extra: api)
+            XCTAssertEqual(picker.state["view"] as? String, "namespaces")
+            XCTAssertTrue(picker.screen.contains("(all namespaces)") && picker.screen.contains("argo  (browsed now)"), picker.screen)
+            // The first choice is every namespace: the list comes back with a NAMESPACE column.
+            let all = try Harness.headless(size: "80x24", keys: ": ns <Enter> <Enter>", extra: api)
+            XCTAssertEqual(all.state["view"] as? String, "workflows")
+            XCTAssertEqual(all.state["namespace"] as? String, "")
+            XCTAssertTrue(all.screen.contains("NAMESPACE") && all.screen.contains("ns: (all)"), all.screen)
+        }
+        let other = try Harness.headless(size: "80x24", keys: ": ns <Space> staging <Enter>")
+        XCTAssertEqual(other.state["namespace"] as? String, "staging")
+        XCTAssertTrue(other.screen.contains("no workflows in namespace staging"), other.screen)
+        let back = try Harness.headless(size: "80x24", keys: ": ns <Space> staging <Enter> : ns <Space> argo <Enter>")
+        XCTAssertTrue(back.screen.contains("weekly-report-q8m2z"), back.screen)
+        XCTAssertTrue(back.state["error"] is NSNull)
+    }
+}
