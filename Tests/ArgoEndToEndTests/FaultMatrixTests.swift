@@ -262,6 +262,20 @@ final class FaultMatrixTests: XCTestCase {
         XCTAssertTrue(r.screen.contains("checked indexes of"), r.screen)
     }
 
+    // MARK: the name does not resolve
+
+    func testDNSFailureSaysTheNameDoesNotResolveAndRetries() throws {
+        // `.invalid` never resolves (RFC 6761), with or without a network.
+        let stateFile = NSTemporaryDirectory() + "argotop-dns-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: stateFile) }
+        let output = try Harness.run(Harness.binary, ["--server", "http://no-such-host.invalid:2746", "--headless", "--size", "120x24", "--keys", "", "--state-file", stateFile])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("cannot resolve the server's name"), output.stdout)
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stateFile))) as? [String: Any]
+        let error = state?["error"] as? String ?? ""
+        XCTAssertTrue(error.contains("no-such-host.invalid") && error.contains("retrying the list"), error)
+    }
+
     // MARK: secrets
 
     func testTheTokenNeverAppearsUnderFaults() throws {
