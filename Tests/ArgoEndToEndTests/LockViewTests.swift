@@ -141,3 +141,29 @@ final class NamespaceSwitchTests: XCTestCase {
         XCTAssertTrue(back.state["error"] is NSNull)
     }
 }
+
+/// Resizing while a log streams and the cluster moves: every frame draws at its new size, nothing traps, and
+/// the stream goes on.
+final class ResizeDuringStreamTests: XCTestCase {
+    func testResizingWhileALogFollowsIsSafe() throws {
+        let demo = try DemoSession(clock: .live(speed: 20))
+        defer { demo.stop() }
+        XCTAssertTrue(demo.start(workflow: "nightly-etl-5fj2d"))
+        // The running transform's log, followed.
+        try demo.press("/ events <Enter> l")
+        XCTAssertEqual(demo.model.view, .logs)
+        var sizes: [(Int, Int)] = []
+        for i in 0..<120 { sizes.append(([20, 45, 80, 120, 200, 7][i % 6], [6, 24, 40, 3, 60, 10][(i / 6) % 6])) }
+        for (cols, rows) in sizes {
+            demo.runtime.perform(demo.model.handle(.resize(cols: cols, rows: rows)))
+            demo.runtime.drain(waiting: 0.01)
+            demo.model.now = demo.cluster.now
+            let canvas = Screens.render(demo.model)
+            XCTAssertEqual(canvas.lines.count, rows)
+            XCTAssertTrue(canvas.lines.allSatisfy { DisplayText.width($0) <= cols }, "\(cols)x\(rows)")
+        }
+        let lines = demo.model.logs?.lines.count ?? 0
+        XCTAssertGreaterThan(lines, 0, "the log kept coming")
+        XCTAssertEqual(demo.model.view, .logs)
+    }
+}
