@@ -24,9 +24,14 @@ public struct HTTPResponse: Sendable {
 
 /// A failure below HTTP: DNS, TCP, TLS, a stall, a cap.
 public struct TransportFailure: Error, Sendable {
-    public enum Kind: Sendable { case unreachable, dns, tls, timeout, reset, tooLarge, other }
+    public enum Kind: Equatable, Sendable { case unreachable, dns, tls(TLSProblem), timeout, reset, tooLarge, other }
     public var kind: Kind
     public var detail: String
+
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
 }
 
 /// libcurl on a worker thread of its own (a `curl_multi` loop). Callers never block: `send` queues the
@@ -237,6 +242,15 @@ public final class CurlTransport: @unchecked Sendable {
         argotop_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.insecureSkipVerify ? 0 : 1)
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.insecureSkipVerify ? 0 : 2)
+        if let caFile = settings.caFile { argotop_curl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        if let certificate = settings.clientCertFile {
+            argotop_curl_setopt_string(easy, CURLOPT_SSLCERT, certificate)
+            argotop_curl_setopt_string(easy, CURLOPT_SSLCERTTYPE, "PEM")
+        }
+        if let key = settings.clientKeyFile {
+            argotop_curl_setopt_string(easy, CURLOPT_SSLKEY, key)
+            argotop_curl_setopt_string(easy, CURLOPT_SSLKEYTYPE, "PEM")
+        }
         argotop_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         argotop_curl_setopt_pointer(easy, CURLOPT_PRIVATE, owner)
         argotop_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, owner)
@@ -267,7 +281,11 @@ public final class CurlTransport: @unchecked Sendable {
             return
         }
         guard code == CURLE_OK else {
-            transfer.completion(.failure(TransportFailure(kind: CurlTransport.kind(of: code), detail: detail)))
+            // OpenSSL's verdict on the server's certificate counts only when verification is what failed.
+            let verifyResult = code == CURLE_PEER_FAILED_VERIFICATION ? Int(argotop_curl_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT)) : 0
+            let kind = CurlTransport.kind(
+                of: code, verifyResult: verifyResult, detail: detail, clientCertificateGiven: settings.clientCertFile != nil)
+            transfer.completion(.failure(TransportFailure(kind: kind, detail: detail)))
             return
         }
         transfer.completion(.success(HTTPResponse(status: status, contentType: transfer.contentType, body: transfer.body)))
@@ -279,14 +297,26 @@ public final class CurlTransport: @unchecked Sendable {
         value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
 
-    static func kind(of code: CURLcode) -> TransportFailure.Kind {
+    /// The kind of a failed transfer. TLS problems are told apart by OpenSSL's verification result and
+    /// libcurl's words; a server that ends a TLS 1.3 handshake over a client certificate is seen only when
+    /// the answer is read, so a receive error may be one too.
+    static func kind(of code: CURLcode, verifyResult: Int = 0, detail: String = "", clientCertificateGiven: Bool = false) -> TransportFailure.Kind {
+        switch code {
+        case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CRL_BADFILE:
+            return .tls(.localFiles)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
+            CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            if let problem = TLSProblem.classify(verifyResult: verifyResult, detail: detail, clientCertificateGiven: clientCertificateGiven) {
+                return .tls(problem)
+            }
+        default: break
+        }
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
         case CURLE_COULDNT_CONNECT: return .unreachable
         case CURLE_OPERATION_TIMEDOUT: return .timeout
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
-            return .tls
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
+            return .tls(.other)
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING: return .reset
         default: return .other
         }

@@ -41,6 +41,9 @@ struct Options {
           -A, --all-namespaces      every namespace
           -H, --header 'Name: v'    extra request header, for proxies (repeatable)
           --insecure-skip-verify    do not verify TLS certificates (shown as a warning on screen)
+          --ca-file PATH            PEM file of the CA(s) that signed the server's certificate (instead of the system's)
+          --client-cert PATH        PEM client certificate, for servers that ask for one (its key inside, or --client-key)
+          --client-key PATH         PEM key of the client certificate
 
         display:
           --ascii                   plain characters instead of Unicode lines and icons (NO_COLOR: no colour)
@@ -90,6 +93,9 @@ struct Options {
             }
             switch flag {
             case "-h", "--help": options.help = true
+            case "--ca-file": options.connection.caFile = try take()
+            case "--client-cert": options.connection.clientCertFile = try take()
+            case "--client-key": options.connection.clientKeyFile = try take()
             case "--server": options.connection.server = try take()
             case "--token": options.connection.token = try take()
             case "-n", "--namespace": options.connection.namespace = try take()
