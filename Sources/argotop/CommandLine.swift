@@ -22,6 +22,8 @@ struct Options {
     var logLines = 200_000
     var workflow: (namespace: String?, name: String)?
     var help = false
+    /// `--debug FILE`: a JSON line per finished transfer, appended.
+    var debugFile: String?
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
     var demoFaults: [DemoFault] = []
 
@@ -56,6 +58,11 @@ struct Options {
           --demo-speed X            the live demo's time runs X times faster (default 1)
           --demo-workflows N        ordinary workflows beside the designed ones (default 60)
           --port N                  with demo-server: the port to listen on (default 2746)
+
+        other:
+          --debug FILE              append one JSON line per finished request to FILE: endpoint, path, query keys,
+                                    status, error, new or reused connection, timings, bytes (never tokens or query values)
+          -h, --help                this text
 
         headless (prints the final screen as text):
           --headless --size COLSxROWS --keys "KEYS" [--state-file PATH]
@@ -93,6 +100,7 @@ struct Options {
             }
             switch flag {
             case "-h", "--help": options.help = true
+            case "--debug": options.debugFile = try take()
             case "--ca-file": options.connection.caFile = try take()
             case "--client-cert": options.connection.clientCertFile = try take()
             case "--client-key": options.connection.clientKeyFile = try take()

@@ -292,3 +292,51 @@ final class TLSTests: XCTestCase {
         XCTAssertTrue(output.stderr.contains("--ca-file: cannot read /nonexistent/ca.pem"), output.stderr)
     }
 }
+
+/// `--debug FILE` through the real binary.
+final class DebugLogTests: XCTestCase {
+    func testDebugFileHasOneJSONLinePerTransferWithoutSecretsOrQueries() throws {
+        let file = NSTemporaryDirectory() + "argotop-debug-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        // Open the first workflow of the list: a list, then a get (and watches, which end at quit).
+        let run = try Harness.headless(size: "120x40", keys: "<Enter>", extra: ["--debug", file, "--token", "s3cr3t-value"])
+        XCTAssertEqual(run.state["view"] as? String, "workflow", run.screen)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        XCTAssertFalse(text.contains("s3cr3t"), "the token leaked into the debug file")
+        XCTAssertFalse(text.contains("Bearer"), "an Authorization header leaked into the debug file")
+        XCTAssertFalse(text.contains("?"), "a query leaked into the debug file")
+        XCTAssertTrue(text.hasSuffix("\n"))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertGreaterThanOrEqual(lines.count, 2)
+        var endpoints: [String] = []
+        for line in lines {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            XCTAssertEqual(
+                Set(object.keys),
+                ["time", "endpoint", "method", "path", "query_keys", "status", "error", "connection", "time_to_headers_ms", "total_ms", "bytes"],
+                String(line))
+            let time = try XCTUnwrap(object["time"] as? String)
+            XCTAssertNotNil(time.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"#, options: .regularExpression), time)
+            XCTAssertTrue(["list", "get", "watch", "log", "artifact", "other"].contains(object["endpoint"] as? String ?? ""), String(line))
+            XCTAssertEqual(object["method"] as? String, "GET")
+            XCTAssertTrue((object["path"] as? String ?? "").hasPrefix("/api/v1/"), String(line))
+            XCTAssertNotNil(object["query_keys"] as? [String], String(line))
+            XCTAssertTrue(object["status"] is NSNull || object["status"] is Int, String(line))
+            XCTAssertTrue(object["error"] is NSNull || object["error"] is String, String(line))
+            XCTAssertTrue(["new", "reused"].contains(object["connection"] as? String ?? ""), String(line))
+            for key in ["time_to_headers_ms", "total_ms"] {
+                let value = try XCTUnwrap((object[key] as? Double) ?? (object[key] as? Int).map(Double.init), "\(key) in \(line)")
+                XCTAssertGreaterThanOrEqual(value, 0)
+            }
+            XCTAssertNotNil(object["bytes"] as? Int, String(line))
+            endpoints.append(object["endpoint"] as? String ?? "")
+        }
+        let list = try XCTUnwrap(lines.first { $0.contains(#""endpoint":"list""#) })
+        XCTAssertTrue(list.contains(#""status":200"#), String(list))
+        XCTAssertTrue(list.contains(#""query_keys":["listOptions.limit","fields"]"#), String(list))
+        XCTAssertTrue(list.contains(#""connection":"new""#), String(list))
+        let get = try XCTUnwrap(lines.first { $0.contains(#""endpoint":"get""#) }, "no get line in:\n\(text)")
+        XCTAssertTrue(get.contains(#""path":"/api/v1/workflows/argo/weekly-report-q8m2z""#), String(get))
+        XCTAssertTrue(endpoints.contains("watch"), "streams get a line when they end: \(endpoints)")
+    }
+}
