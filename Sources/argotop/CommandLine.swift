@@ -22,6 +22,7 @@ struct Options {
     var logLines = 200_000
     var workflow: (namespace: String?, name: String)?
     var help = false
+    var version = false
     /// `--debug FILE`: a JSON line per finished transfer, appended.
     var debugFile: String?
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
@@ -62,6 +63,7 @@ struct Options {
         other:
           --debug FILE              append one JSON line per finished request to FILE: endpoint, path, query keys,
                                     status, error, new or reused connection, timings, bytes (never tokens or query values)
+          --version                 print argotop's version and exit
           -h, --help                this text
 
         headless (prints the final screen as text):
@@ -100,6 +102,7 @@ struct Options {
             }
             switch flag {
             case "-h", "--help": options.help = true
+            case "--version": options.version = true
             case "--debug": options.debugFile = try take()
             case "--ca-file": options.connection.caFile = try take()
             case "--client-cert": options.connection.clientCertFile = try take()

@@ -19,6 +19,10 @@ if options.help {
     print(Options.usage)
     exit(0)
 }
+if options.version {
+    print("argotop \(Version.string)")
+    exit(0)
+}
 
 var clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : { Date().timeIntervalSince1970 }
 

@@ -340,3 +340,16 @@ final class DebugLogTests: XCTestCase {
         XCTAssertTrue(endpoints.contains("watch"), "streams get a line when they end: \(endpoints)")
     }
 }
+
+/// `--version` through the real binary.
+final class VersionTests: XCTestCase {
+    func testVersionPrintsTheVersionAndExits() throws {
+        let output = try Harness.run(Harness.binary, ["--version"])
+        XCTAssertEqual(output.status, 0)
+        XCTAssertNotNil(output.stdout.range(of: #"^argotop \d+\.\d+\.\d+(-[a-z0-9.]+)?\n$"#, options: .regularExpression), output.stdout)
+        let help = try Harness.run(Harness.binary, ["--help"])
+        for flag in ["--version", "--debug FILE", "--ca-file PATH", "--client-cert PATH", "--client-key PATH"] {
+            XCTAssertTrue(help.stdout.contains(flag), "usage lacks \(flag)")
+        }
+    }
+}
