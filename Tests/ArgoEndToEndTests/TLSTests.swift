@@ -149,20 +149,23 @@ final class TLSTests: XCTestCase {
                         pass
 
         def serve(raw):
+            # A second descriptor keeps the connection open when a failed handshake closes the first.
+            keeper = raw.dup()
             try:
                 tls = context.wrap_socket(raw, server_side=True)
             except (ssl.SSLError, OSError) as error:
                 sys.stderr.write("handshake failed: %s\n" % error)
-                # The alert is sent; read what the client still sends so that closing sends no reset,
-                # which could overtake the alert.
+                # The alert is sent. Closing with the client's request unread would send a reset, which
+                # can overtake the alert: read until the client closes first.
                 try:
-                    raw.settimeout(2)
-                    while raw.recv(65536):
+                    keeper.settimeout(2)
+                    while keeper.recv(65536):
                         pass
                 except OSError:
                     pass
-                raw.close()
+                keeper.close()
                 return
+            keeper.close()
             try:
                 plain = socket.create_connection(("127.0.0.1", upstream))
             except OSError:
