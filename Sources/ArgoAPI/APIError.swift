@@ -13,7 +13,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
             switch kind {
             case .dns: return "cannot resolve the server's name (\(server)): \(detail)"
             case .unreachable: return "cannot reach \(server): \(detail)"
-            case .tls: return "TLS failed with \(server): \(detail) (use a CA file, or --insecure-skip-verify at your own risk)"
+            case .tls(let problem):
+                // The problem and its remedy first: the screen's status line is cut at its width.
+                return problem.advice(server: server) + ". " + (problem == .other ? detail : "\(server): \(detail)")
             case .timeout: return "\(server) stopped answering: \(detail)"
             case .reset: return "connection to \(server) broke off: \(detail)"
             case .tooLarge: return "the server's answer was too large and was cut off: \(detail)"
@@ -42,7 +44,9 @@ public enum APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Reads may be tried again after this error; refusals (4xx) and bad data may not.
     public var isRetryable: Bool {
         switch self {
-        case .transport(let kind, _, _): return kind != .tls && kind != .tooLarge
+        case .transport(let kind, _, _):
+            if case .tls = kind { return false }
+            return kind != .tooLarge
         case .http(let status, _, _): return status >= 500 || status == 429
         case .notJSON(let status, _): return status >= 500
         case .malformed: return false

@@ -16,8 +16,9 @@ public final class ArgoClient: @unchecked Sendable {
     public var retryDelays: [Double] = [0.5, 1, 2, 4]
     private let decodeQueue = DispatchQueue(label: "argotop.decode", qos: .userInitiated)
 
-    public init(settings: ConnectionSettings) {
-        transport = CurlTransport(settings: settings)
+    /// - Parameter transferLog: where `--debug` writes a line per finished transfer.
+    public init(settings: ConnectionSettings, transferLog: TransferLog? = nil) {
+        transport = CurlTransport(settings: settings, transferLog: transferLog)
     }
 
     public func shutdown() { transport.shutdown() }

@@ -39,12 +39,17 @@ public struct ConnectionSettings: Equatable, Sendable {
         public var allNamespaces = false
         public var insecureSkipVerify = false
         public var headers: [String] = []
+        /// `--ca-file`, `--client-cert`, `--client-key`: PEM files.
+        public var caFile: String?
+        public var clientCertFile: String?
+        public var clientKeyFile: String?
         public init() {}
     }
 
     /// Resolves flags over the environment: `--server URL` wins over `ARGO_SERVER` (host:port, TLS unless
     /// `ARGO_SECURE=false`, path prefix `ARGO_BASE_HREF`); `--token` over `ARGO_TOKEN`; `-A`, then `-n`, then
-    /// `ARGO_NAMESPACE`, then `default`.
+    /// `ARGO_NAMESPACE`, then `default`. TLS files must be readable; a key needs its certificate (a
+    /// certificate alone may hold its key).
     public static func resolve(flags: Flags, environment: [String: String]) throws -> ConnectionSettings {
         let base: String
         if let server = flags.server, !server.isEmpty {
@@ -75,9 +80,20 @@ public struct ConnectionSettings: Equatable, Sendable {
         }
         let insecure = flags.insecureSkipVerify
             || (environment["ARGO_INSECURE_SKIP_VERIFY"] ?? "").lowercased() == "true"
-        return ConnectionSettings(
+        if flags.clientKeyFile != nil && flags.clientCertFile == nil {
+            throw UsageError("--client-key needs --client-cert (the certificate that goes with the key)")
+        }
+        for (flag, path) in [("--ca-file", flags.caFile), ("--client-cert", flags.clientCertFile), ("--client-key", flags.clientKeyFile)] {
+            guard let path else { continue }
+            guard FileManager.default.isReadableFile(atPath: path) else { throw UsageError("\(flag): cannot read \(path)") }
+        }
+        var settings = ConnectionSettings(
             baseURL: trimmed, authorization: token.flatMap(normalizeToken), namespace: namespace,
             insecureSkipVerify: insecure, extraHeaders: flags.headers)
+        settings.caFile = flags.caFile
+        settings.clientCertFile = flags.clientCertFile
+        settings.clientKeyFile = flags.clientKeyFile
+        return settings
     }
 
     /// Accepts a token with or without the `Bearer ` prefix (or any other scheme such as `Basic`).

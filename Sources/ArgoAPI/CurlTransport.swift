@@ -24,9 +24,29 @@ public struct HTTPResponse: Sendable {
 
 /// A failure below HTTP: DNS, TCP, TLS, a stall, a cap.
 public struct TransportFailure: Error, Sendable {
-    public enum Kind: Sendable { case unreachable, dns, tls, timeout, reset, tooLarge, other }
+    public enum Kind: Equatable, Sendable { case unreachable, dns, tls(TLSProblem), timeout, reset, tooLarge, other }
     public var kind: Kind
     public var detail: String
+
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// The kind and detail in a few words, for the `--debug` log.
+    var summary: String {
+        let name: String
+        switch kind {
+        case .unreachable: name = "unreachable"
+        case .dns: name = "dns"
+        case .tls(let problem): name = "tls \(problem.rawValue)"
+        case .timeout: name = "timeout"
+        case .reset: name = "reset"
+        case .tooLarge: name = "too large"
+        case .other: name = "failed"
+        }
+        return "\(name): \(detail)"
+    }
 }
 
 /// libcurl on a worker thread of its own (a `curl_multi` loop). Callers never block: `send` queues the
@@ -51,6 +71,12 @@ public final class CurlTransport: @unchecked Sendable {
     /// Set, under the lock, once the worker has cleaned `multi` up: nobody may wake it after that.
     private var multiClosed = false
     private var thread: Thread?
+    /// Signalled once by the worker as it exits.
+    private let stopped = DispatchSemaphore(value: 0)
+    /// `--debug`: one line per finished transfer, written by the worker.
+    public let transferLog: TransferLog?
+    /// The path part of the base URL (`/argo` of `https://host/argo`), which the log puts before each path.
+    private let basePath: String
 
     /// The detail of the failure a transfer gets once the transport is shut down.
     public static let shutDownDetail = "client is shut down"
@@ -64,9 +90,11 @@ public final class CurlTransport: @unchecked Sendable {
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
-    public init(settings: ConnectionSettings) {
+    public init(settings: ConnectionSettings, transferLog: TransferLog? = nil) {
         _ = CurlTransport.globalInit
         self.settings = settings
+        self.transferLog = transferLog
+        basePath = CurlTransport.path(of: settings.baseURL)
         // For tests: shorter stall limits (plain calls; streams) and a lower body cap.
         let environment = ProcessInfo.processInfo.environment
         if let text = environment["ARGOTOP_STALL_SECONDS"], let seconds = Int(text), seconds > 0 { stallSeconds = seconds }
@@ -88,6 +116,26 @@ public final class CurlTransport: @unchecked Sendable {
         running = false
         lock.unlock()
         if wasRunning { wake() }
+    }
+
+    /// Waits, at most `timeout` seconds, for the worker to finish after `shutdown()`: transfers still
+    /// running have then completed (and been logged). True when it finished in time.
+    @discardableResult
+    public func waitUntilStopped(timeout: Double) -> Bool {
+        guard stopped.wait(timeout: .now() + timeout) == .success else { return false }
+        stopped.signal()
+        return true
+    }
+
+    /// The path of a URL, without scheme, credentials, host, port or query.
+    static func path(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "" }
+        let rest = url[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        var path = String(rest[slash...])
+        if let mark = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<mark]) }
+        while path.hasSuffix("/") { path.removeLast() }
+        return path
     }
 
     public func send(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, TransportFailure>) -> Void) {
@@ -149,7 +197,10 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     private func loop() {
-        guard let multi else { return }
+        guard let multi else {
+            stopped.signal()
+            return
+        }
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         while true {
             lock.lock()
@@ -164,6 +215,7 @@ public final class CurlTransport: @unchecked Sendable {
                 newTransfers.removeAll { cancels.contains($0.serial) }
                 for (easy, transfer) in active where cancels.contains(transfer.serial) {
                     curl_multi_remove_handle(multi, easy)
+                    log(transfer, easy: easy, error: "cancelled")
                     curl_easy_cleanup(easy)
                     transfer.cleanup()
                     active.removeValue(forKey: easy)
@@ -197,11 +249,13 @@ public final class CurlTransport: @unchecked Sendable {
                 guard let stall = transfer.streamStall else { continue }
                 if now - transfer.lastActivity > stall {
                     curl_multi_remove_handle(multi, easy)
+                    let failure = TransportFailure(
+                        kind: .timeout, detail: "no data for \(CurlTransport.seconds(stall)) (the stream stalled)")
+                    log(transfer, easy: easy, error: failure.summary)
                     curl_easy_cleanup(easy)
                     transfer.cleanup()
                     active.removeValue(forKey: easy)
-                    transfer.completion(.failure(TransportFailure(
-                        kind: .timeout, detail: "no data for \(CurlTransport.seconds(stall)) (the stream stalled)")))
+                    transfer.completion(.failure(failure))
                 } else {
                     timeout = min(timeout, Int32(max(10, min(1000, stall * 250))))
                 }
@@ -211,6 +265,7 @@ public final class CurlTransport: @unchecked Sendable {
         }
         for (easy, transfer) in active {
             curl_multi_remove_handle(multi, easy)
+            log(transfer, easy: easy, error: CurlTransport.shutDownDetail)
             curl_easy_cleanup(easy)
             transfer.cleanup()
             transfer.completion(.failure(TransportFailure(kind: .other, detail: CurlTransport.shutDownDetail)))
@@ -219,6 +274,7 @@ public final class CurlTransport: @unchecked Sendable {
         multiClosed = true
         curl_multi_cleanup(multi)
         lock.unlock()
+        stopped.signal()
     }
 
     private func configure(_ transfer: Transfer) -> UnsafeMutableRawPointer? {
@@ -237,6 +293,15 @@ public final class CurlTransport: @unchecked Sendable {
         argotop_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.insecureSkipVerify ? 0 : 1)
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.insecureSkipVerify ? 0 : 2)
+        if let caFile = settings.caFile { argotop_curl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        if let certificate = settings.clientCertFile {
+            argotop_curl_setopt_string(easy, CURLOPT_SSLCERT, certificate)
+            argotop_curl_setopt_string(easy, CURLOPT_SSLCERTTYPE, "PEM")
+        }
+        if let key = settings.clientKeyFile {
+            argotop_curl_setopt_string(easy, CURLOPT_SSLKEY, key)
+            argotop_curl_setopt_string(easy, CURLOPT_SSLKEYTYPE, "PEM")
+        }
         argotop_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         argotop_curl_setopt_pointer(easy, CURLOPT_PRIVATE, owner)
         argotop_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, owner)
@@ -261,16 +326,60 @@ public final class CurlTransport: @unchecked Sendable {
         let status = Int(argotop_curl_response_code(easy))
         let detail = transfer.errorText(code: code)
         transfer.cleanup()
+        var failure: TransportFailure?
         if transfer.tooLarge {
-            transfer.completion(
-                .failure(TransportFailure(kind: .tooLarge, detail: "response larger than \(CurlTransport.byteSize(maxBodyBytes))")))
-            return
+            failure = TransportFailure(kind: .tooLarge, detail: "response larger than \(CurlTransport.byteSize(maxBodyBytes))")
+        } else if code != CURLE_OK {
+            // OpenSSL's verdict on the server's certificate counts only when verification is what failed.
+            let verifyResult = code == CURLE_PEER_FAILED_VERIFICATION ? Int(argotop_curl_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT)) : 0
+            failure = TransportFailure(
+                kind: CurlTransport.kind(
+                    of: code, verifyResult: verifyResult, detail: detail, clientCertificateGiven: settings.clientCertFile != nil),
+                detail: detail)
         }
-        guard code == CURLE_OK else {
-            transfer.completion(.failure(TransportFailure(kind: CurlTransport.kind(of: code), detail: detail)))
+        log(transfer, easy: easy, error: failure?.summary)
+        if let failure {
+            transfer.completion(.failure(failure))
             return
         }
         transfer.completion(.success(HTTPResponse(status: status, contentType: transfer.contentType, body: transfer.body)))
+    }
+
+    /// Writes the `--debug` line of a transfer that has ended (before its handle is cleaned up).
+    private func log(_ transfer: Transfer, easy: UnsafeMutableRawPointer, error: String?) {
+        guard let transferLog else { return }
+        let status = Int(argotop_curl_response_code(easy))
+        let connects = argotop_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS)
+        let connection = connects > 0 ? "new" : (status > 0 || transfer.bytesReceived > 0 || transfer.status > 0 ? "reused" : "none")
+        let record = TransferRecord(
+            time: Date().timeIntervalSince1970, method: transfer.request.method, basePath: basePath,
+            requestPath: transfer.request.path, status: status > 0 ? status : nil, error: error.map(scrub),
+            connection: connection,
+            timeToHeadersMs: argotop_curl_getinfo_double(easy, CURLINFO_STARTTRANSFER_TIME) * 1000,
+            totalMs: argotop_curl_getinfo_double(easy, CURLINFO_TOTAL_TIME) * 1000,
+            bytes: transfer.bytesReceived)
+        transferLog.write(record)
+    }
+
+    /// Takes secrets out of words bound for the log: the credentials and the URL's query never appear.
+    private func scrub(_ text: String) -> String {
+        var out = text
+        var secrets = [settings.authorization, settings.authorization?.split(separator: " ").last.map(String.init)]
+        for header in settings.extraHeaders {
+            secrets.append(header.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        for secret in secrets.compactMap({ $0 }) where secret.count >= 4 {
+            out = out.replacingOccurrences(of: secret, with: "(hidden)")
+        }
+        // A URL in curl's words loses its query.
+        var cleaned = ""
+        var inQuery = false
+        for character in out {
+            if character == "?" { inQuery = true }
+            if inQuery && (character == " " || character == "'" || character == "\"") { inQuery = false }
+            if !inQuery { cleaned.append(character) }
+        }
+        return cleaned
     }
 
     static func monotonic() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000 }
@@ -279,14 +388,26 @@ public final class CurlTransport: @unchecked Sendable {
         value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
 
-    static func kind(of code: CURLcode) -> TransportFailure.Kind {
+    /// The kind of a failed transfer. TLS problems are told apart by OpenSSL's verification result and
+    /// libcurl's words; a server that ends a TLS 1.3 handshake over a client certificate is seen only when
+    /// the answer is read, so a receive error may be one too.
+    static func kind(of code: CURLcode, verifyResult: Int = 0, detail: String = "", clientCertificateGiven: Bool = false) -> TransportFailure.Kind {
+        switch code {
+        case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CRL_BADFILE:
+            return .tls(.localFiles)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
+            CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            if let problem = TLSProblem.classify(verifyResult: verifyResult, detail: detail, clientCertificateGiven: clientCertificateGiven) {
+                return .tls(problem)
+            }
+        default: break
+        }
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
         case CURLE_COULDNT_CONNECT: return .unreachable
         case CURLE_OPERATION_TIMEDOUT: return .timeout
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
-            return .tls
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
+            return .tls(.other)
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING: return .reset
         default: return .other
         }
@@ -322,6 +443,8 @@ final class Transfer {
     var onPart: (@Sendable (CurlTransport.StreamPart) -> Void)?
     var streamStall: Double?
     var status = 0
+    /// Body bytes received, streamed or kept.
+    var bytesReceived = 0
     var streaming = false
     var lastActivity = 0.0
     var headers: UnsafeMutablePointer<curl_slist>?
@@ -352,6 +475,7 @@ private let curlWriteBody: argotop_curl_write_fn = { data, size, count, owner in
     let transfer = Unmanaged<Transfer>.fromOpaque(owner).takeUnretainedValue()
     let length = size * count
     transfer.lastActivity = CurlTransport.monotonic()
+    transfer.bytesReceived += length
     if transfer.streaming, let onPart = transfer.onPart {
         onPart(.body(Data(bytes: data, count: length)))
         return length

@@ -30,6 +30,18 @@ long argotop_curl_response_code(CURL *handle) {
     return code;
 }
 
+long argotop_curl_getinfo_long(CURL *handle, CURLINFO info) {
+    long value = 0;
+    if (curl_easy_getinfo(handle, info, &value) != CURLE_OK) return 0;
+    return value;
+}
+
+double argotop_curl_getinfo_double(CURL *handle, CURLINFO info) {
+    double value = 0;
+    if (curl_easy_getinfo(handle, info, &value) != CURLE_OK) return 0;
+    return value;
+}
+
 void *argotop_curl_private(CURL *handle) {
     void *owner = NULL;
     curl_easy_getinfo(handle, CURLINFO_PRIVATE, &owner);

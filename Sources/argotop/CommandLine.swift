@@ -24,6 +24,9 @@ struct Options {
     var help = false
     /// `--api kubernetes`: the server is the Kubernetes API (workflows as custom resources), not Argo Server.
     var api = ConnectionSettings.APIKind.argoServer
+    var version = false
+    /// `--debug FILE`: a JSON line per finished transfer, appended.
+    var debugFile: String?
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
     var demoFaults: [DemoFault] = []
 
@@ -43,6 +46,9 @@ struct Options {
           -A, --all-namespaces      every namespace
           -H, --header 'Name: v'    extra request header, for proxies (repeatable)
           --insecure-skip-verify    do not verify TLS certificates (shown as a warning on screen)
+          --ca-file PATH            PEM file of the CA(s) that signed the server's certificate (instead of the system's)
+          --client-cert PATH        PEM client certificate, for servers that ask for one (its key inside, or --client-key)
+          --client-key PATH         PEM key of the client certificate
 
         display:
           --ascii                   plain characters instead of Unicode lines and icons (NO_COLOR: no colour)
@@ -55,6 +61,12 @@ struct Options {
           --demo-speed X            the live demo's time runs X times faster (default 1)
           --demo-workflows N        ordinary workflows beside the designed ones (default 60)
           --port N                  with demo-server: the port to listen on (default 2746)
+
+        other:
+          --debug FILE              append one JSON line per finished request to FILE: endpoint, path, query keys,
+                                    status, error, new or reused connection, timings, bytes (never tokens or query values)
+          --version                 print argotop's version and exit
+          -h, --help                this text
 
         headless (prints the final screen as text):
           --headless --size COLSxROWS --keys "KEYS" [--state-file PATH]
@@ -92,6 +104,11 @@ struct Options {
             }
             switch flag {
             case "-h", "--help": options.help = true
+            case "--version": options.version = true
+            case "--debug": options.debugFile = try take()
+            case "--ca-file": options.connection.caFile = try take()
+            case "--client-cert": options.connection.clientCertFile = try take()
+            case "--client-key": options.connection.clientKeyFile = try take()
             case "--server": options.connection.server = try take()
             case "--token": options.connection.token = try take()
             case "-n", "--namespace": options.connection.namespace = try take()

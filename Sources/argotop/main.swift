@@ -19,6 +19,10 @@ if options.help {
     print(Options.usage)
     exit(0)
 }
+if options.version {
+    print("argotop \(Version.string)")
+    exit(0)
+}
 
 var clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : { Date().timeIntervalSince1970 }
 
@@ -74,7 +78,11 @@ let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInf
 let serverLabel = demoServer != nil ? "demo cluster (loopback)" : settings.displayServer
 let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
 model.maxLogLines = options.logLines
-let client = ArgoClient(settings: settings)
+var transferLog: TransferLog?
+if let path = options.debugFile {
+    do { transferLog = try TransferLog(path: path) } catch { fail("\(error)") }
+}
+let client = ArgoClient(settings: settings, transferLog: transferLog)
 let runtime = Runtime(model: model, client: client)
 
 if options.headless {
@@ -88,6 +96,8 @@ if options.headless {
         }
     }
     runtime.shutdown()
+    // Streams cut by the shutdown get their --debug lines before the process ends.
+    if transferLog != nil { client.transport.waitUntilStopped(timeout: 2) }
     demoServer?.stop()
     exit(0)
 }
@@ -103,5 +113,6 @@ if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
     CursesFront(runtime: runtime, clock: clock).run()
 }
 runtime.shutdown()
+if transferLog != nil { client.transport.waitUntilStopped(timeout: 2) }
 demoServer?.stop()
 exit(0)

@@ -15,6 +15,10 @@ CURLcode argotop_curl_setopt_write_function(CURL *handle, argotop_curl_write_fn 
 CURLcode argotop_curl_setopt_header_function(CURL *handle, argotop_curl_write_fn fn);
 
 long argotop_curl_response_code(CURL *handle);
+
+// curl_easy_getinfo is variadic too: one wrapper per result type. A failed query reads as 0.
+long argotop_curl_getinfo_long(CURL *handle, CURLINFO info);
+double argotop_curl_getinfo_double(CURL *handle, CURLINFO info);
 void *argotop_curl_private(CURL *handle);
 
 // Exposes the CURLMsg fields Swift cannot reach through the anonymous union.
