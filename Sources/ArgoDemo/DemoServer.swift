@@ -18,6 +18,13 @@ public final class DemoServer: @unchecked Sendable {
         set { lock.withLock { faults_ = newValue } }
     }
     private var keepAlive: Double = 15
+    /// When set, every request must carry `Authorization: Bearer <token>`; others get 401 (as a cluster that
+    /// checks tokens does). `ARGOTOP_DEMO_TOKEN` sets it.
+    public var requiredToken: String? {
+        get { lock.withLock { token } }
+        set { lock.withLock { token = newValue } }
+    }
+    private var token: String?
     var faults_ = DemoFaults()
     /// Faults that answer whole requests (`inject(_:)`).
     var injected: [DemoFault] = []
@@ -32,6 +39,7 @@ public final class DemoServer: @unchecked Sendable {
         if let text = ProcessInfo.processInfo.environment["ARGOTOP_DEMO_KEEPALIVE_SECONDS"], let seconds = Double(text), seconds > 0 {
             keepAlive = seconds
         }
+        if let text = ProcessInfo.processInfo.environment["ARGOTOP_DEMO_TOKEN"], !text.isEmpty { token = text }
     }
 
     /// Binds 127.0.0.1:`port` (0 picks a free port) and serves on background threads.
@@ -144,6 +152,12 @@ public final class DemoServer: @unchecked Sendable {
             log.append("\(parts[0]) \(parts[1])")
             lock.unlock()
 
+            if let token = requiredToken, headers["authorization"] != "Bearer " + token {
+                let body = error(401, code: 16, "token not valid or missing").body
+                let head = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                if !writeAll(fd, Array(head.utf8) + body) { return }
+                continue
+            }
             if let fault = takeInjectedFault(for: String(parts[1])) {
                 serveFault(fd, fault, method: String(parts[0]), target: String(parts[1]), headers: headers)
                 return
