@@ -760,6 +760,12 @@ final class KubeConfigTests: XCTestCase {
             var dumped = ""
             dump(endpoint, to: &dumped)
             texts.append(dumped)
+            let settings = endpoint.connectionSettings(extraHeaders: ["X-Api-Key: \(password)"])
+            XCTAssertNotNil(settings.authorization)
+            texts += ["\(settings)", String(reflecting: settings), "\([settings])"]
+            dumped = ""
+            dump(settings, to: &dumped)
+            texts.append(dumped)
         }
         texts += ["\(config)", String(reflecting: config), "\(config.users)", String(reflecting: config.users["tok"]!)]
         var dumped = ""
