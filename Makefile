@@ -36,18 +36,25 @@ clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-fuzzcheck
 
 ## libFuzzer targets (Sources/Fuzz*/, not SwiftPM targets): the modules are built instrumented into
-## .build-fuzz, then each fuzzer is linked with swiftc. FUZZ_SECONDS per target (default 60).
+## .build-fuzz (Yams and its C part, libyaml, too), then each fuzzer is linked with swiftc. FUZZ_SECONDS per
+## target (default 60).
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := .build-fuzz/debug
+# CYaml brings its own module map, which SwiftPM leaves in the package checkout.
+FUZZ_CYAML := .build-fuzz/checkouts/Yams/Sources/CYaml/include
 FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -g -I $(FUZZ_DIR)/Modules \
-	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CCurl.build/module.modulemap -Xcc -I -Xcc Sources/CCurl/include
+	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CCurl.build/module.modulemap -Xcc -I -Xcc Sources/CCurl/include \
+	-Xcc -fmodule-map-file=$(FUZZ_CYAML)/module.modulemap -Xcc -I -Xcc $(FUZZ_CYAML)
 FUZZ_OBJECTS = $(FUZZ_DIR)/ArgoAPI.build/*.o $(FUZZ_DIR)/ArgoViewModel.build/*.o \
-	$(FUZZ_DIR)/ArgoRender.build/*.o $(FUZZ_DIR)/CCurl.build/*.o -lcurl
-FUZZERS := FuzzWorkflow FuzzFramer FuzzText
+	$(FUZZ_DIR)/ArgoRender.build/*.o $(FUZZ_DIR)/ArgoKube.build/*.o $(FUZZ_DIR)/Yams.build/*.o \
+	$(FUZZ_DIR)/CYaml.build/src/*.o $(FUZZ_DIR)/CCurl.build/*.o -lcurl
+FUZZ_SWIFT_BUILD := $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xcc -fsanitize=fuzzer-no-link,address
+FUZZERS := FuzzWorkflow FuzzFramer FuzzText FuzzKubeconfig
 
 fuzz-build: deps
-	$(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
-		-Xcc -fsanitize=fuzzer-no-link,address --target ArgoRender
+	$(FUZZ_SWIFT_BUILD) --target ArgoRender
+	$(FUZZ_SWIFT_BUILD) --target ArgoKube
 	mkdir -p $(FUZZ_DIR)/fuzzers
 	for f in $(FUZZERS); do \
 		swiftc $(FUZZ_FLAGS) Sources/$$f/$$f.swift $(FUZZ_OBJECTS) -o $(FUZZ_DIR)/fuzzers/$$f 2>&1 \
@@ -64,6 +71,7 @@ fuzz: fuzz-build
 			FuzzWorkflow) seeds=../shared/argo-fixtures/real ;; \
 			FuzzFramer) seeds=Sources/FuzzFramer/seeds ;; \
 			FuzzText) seeds=Sources/FuzzText/seeds ;; \
+			FuzzKubeconfig) seeds=Sources/FuzzKubeconfig/seeds ;; \
 		esac; \
 		status=0; ( cd $$work/$$f && SWIFT_BACKTRACE=enable=no ../../../$(FUZZ_DIR)/fuzzers/$$f -max_total_time=$(FUZZ_SECONDS) \
 			-rss_limit_mb=4096 -print_final_stats=1 ../../../$$corpus $$(realpath ../../../$$seeds) ) \

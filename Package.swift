@@ -8,6 +8,9 @@ let package = Package(
     products: [
         .executable(name: "argotop", targets: ["argotop"])
     ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2")
+    ],
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
@@ -16,12 +19,15 @@ let package = Package(
         .target(name: "ArgoViewModel", dependencies: ["ArgoAPI"]),
         .target(name: "ArgoRender", dependencies: ["ArgoViewModel"]),
         .target(name: "ArgoDemo", dependencies: ["ArgoAPI"]),
+        // Reads kubeconfig files (KUBECONFIG, --kubeconfig, --context) into Kubernetes API connection settings.
+        .target(name: "ArgoKube", dependencies: ["ArgoAPI", .product(name: "Yams", package: "Yams")]),
         .target(name: "ArgoTerminal", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "CNcurses"]),
         .executableTarget(
             name: "argotop",
             dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo"]),
         .testTarget(name: "ArgoAPITests", dependencies: ["ArgoAPI", "ArgoDemo"]),
         .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoDemo"]),
+        .testTarget(name: "ArgoKubeTests", dependencies: ["ArgoAPI", "ArgoKube"]),
         .testTarget(name: "ArgoRenderTests", dependencies: ["ArgoViewModel", "ArgoRender"]),
         .testTarget(
             name: "ArgoEndToEndTests",

@@ -120,3 +120,22 @@ public struct UsageError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// Descriptions show where and how argotop connects, never the Authorization value or header values.
+extension ConnectionSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        var parts = [
+            "api \(api.rawValue)", "server \(displayServer)", "namespace \(namespace.isEmpty ? "(all)" : namespace)",
+            "authorization \(authorization == nil ? "none" : "set")",
+        ]
+        if insecureSkipVerify { parts.append("insecure-skip-verify") }
+        if let caFile { parts.append("ca \(caFile)") }
+        if let clientCertFile { parts.append("client-certificate \(clientCertFile)") }
+        if let clientKeyFile { parts.append("client-key \(clientKeyFile)") }
+        let headerNames = extraHeaders.map { $0.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "" }
+        if !headerNames.isEmpty { parts.append("headers \(headerNames.joined(separator: ", "))") }
+        return "ConnectionSettings(" + parts.joined(separator: ", ") + ")"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["summary": description]) }
+}
