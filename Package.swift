@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "ArgoTerminal", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "CNcurses"]),
         .executableTarget(
             name: "argotop",
-            dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo"]),
+            dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo", "ArgoKube"]),
         .testTarget(name: "ArgoAPITests", dependencies: ["ArgoAPI", "ArgoDemo"]),
         .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoDemo"]),
         .testTarget(name: "ArgoKubeTests", dependencies: ["ArgoAPI", "ArgoKube"]),

@@ -25,6 +25,9 @@ struct Options {
     /// `--api kubernetes`: the server is the Kubernetes API (workflows as custom resources), not Argo Server.
     var api = ConnectionSettings.APIKind.argoServer
     var version = false
+    /// `--kubeconfig PATH` and `--context NAME`: where the Kubernetes API is when no Argo Server is given.
+    var kubeconfig: String?
+    var context: String?
     /// `--debug FILE`: a JSON line per finished transfer, appended.
     var debugFile: String?
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
@@ -110,6 +113,8 @@ struct Options {
             case "--client-cert": options.connection.clientCertFile = try take()
             case "--client-key": options.connection.clientKeyFile = try take()
             case "--server": options.connection.server = try take()
+            case "--kubeconfig": options.kubeconfig = try take()
+            case "--context": options.context = try take()
             case "--token": options.connection.token = try take()
             case "-n", "--namespace": options.connection.namespace = try take()
             case "-A", "--all-namespaces": options.connection.allNamespaces = true

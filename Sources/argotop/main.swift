@@ -1,5 +1,6 @@
 import ArgoAPI
 import ArgoDemo
+import ArgoKube
 import ArgoTerminal
 import ArgoViewModel
 import Foundation
@@ -57,12 +58,18 @@ if options.demo {
 }
 
 var settings: ConnectionSettings
-do {
-    settings = try ConnectionSettings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
-} catch {
-    fail("\(error)")
+let environment = ProcessInfo.processInfo.environment
+if flags.server == nil && (environment["ARGO_SERVER"] ?? "").isEmpty {
+    // No Argo Server given: the Kubernetes API of the kubeconfig's context (flags > environment > kubeconfig).
+    settings = kubernetesSettings(flags: flags, kubeconfig: options.kubeconfig, context: options.context, environment: environment)
+} else {
+    do {
+        settings = try ConnectionSettings.resolve(flags: flags, environment: environment)
+    } catch {
+        fail("\(error)")
+    }
+    settings.api = options.api
 }
-settings.api = options.api
 
 let keys: [Key]
 do { keys = try Key.parseScript(options.keys) } catch { fail("\(error)") }
@@ -116,3 +123,28 @@ runtime.shutdown()
 if transferLog != nil { client.transport.waitUntilStopped(timeout: 2) }
 demoServer?.stop()
 exit(0)
+
+/// Settings from the kubeconfig (`--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`) and its context
+/// (`--context`, else the current one): the Kubernetes API, its CA, and the user's credential. `-n`, then
+/// `ARGO_NAMESPACE`, win over the context's namespace; `-A` shows every namespace. TLS flags win over the file.
+func kubernetesSettings(flags: ConnectionSettings.Flags, kubeconfig: String?, context: String?, environment: [String: String]) -> ConnectionSettings {
+    do {
+        let config = try KubeConfig.load(kubeconfigFlag: kubeconfig, environment: environment)
+        let namespace = flags.allNamespaces ? "" : flags.namespace ?? environment["ARGO_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoint = try config.resolve(context: context, namespaceOverride: namespace)
+        var settings = endpoint.connectionSettings(extraHeaders: flags.headers)
+        if let token = flags.token ?? environment["ARGO_TOKEN"], !token.isEmpty {
+            settings.authorization = token.contains(" ") ? token : "Bearer " + token
+        }
+        if flags.insecureSkipVerify { settings.insecureSkipVerify = true }
+        if let ca = flags.caFile { settings.caFile = ca }
+        if let cert = flags.clientCertFile { settings.clientCertFile = cert }
+        if let key = flags.clientKeyFile { settings.clientKeyFile = key }
+        return settings
+    } catch KubeConfigError.noKubeconfig(let paths) {
+        fail("no Argo Server and no kubeconfig: give --server URL or ARGO_SERVER=host:port for Argo Server, "
+            + "a kubeconfig (--kubeconfig, KUBECONFIG; looked in \(paths.joined(separator: ", "))) for the Kubernetes API, or try argotop --demo")
+    } catch {
+        fail("\(error)")
+    }
+}

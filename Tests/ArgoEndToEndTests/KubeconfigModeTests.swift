@@ -1,0 +1,128 @@
+import ArgoDemo
+import Foundation
+import XCTest
+
+/// Kubernetes API mode as a bastion user meets it: no flags, only a kubeconfig (or only ARGO_SERVER and
+/// ARGO_TOKEN). The binary runs against the demo server's Kubernetes paths behind the TLS proxy of
+/// `TLSTests` (a test CA, a server certificate for 127.0.0.1), which checks client certificates; the demo
+/// server checks bearer tokens.
+extension TLSTests {
+    /// Runs `argotop --headless` with only the given environment (HOME points at an empty folder, so no
+    /// ~/.kube/config is found) and arguments.
+    func bare(_ environment: [String: String], _ arguments: [String] = [], keys: String = "") throws -> Run {
+        let directory = try XCTUnwrap(TLSTests.directory)
+        let home = directory + "/home-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let stateFile = directory + "/state-\(UUID().uuidString).json"
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARGO_") && $0.key != "KUBECONFIG" }
+        env["HOME"] = home
+        env["ARGOTOP_STALL_SECONDS"] = "3"
+        env.merge(environment) { $1 }
+        let output = try Harness.run(
+            Harness.binary, arguments + ["--headless", "--size", "120x40", "--keys", keys, "--state-file", stateFile], environment: env, timeout: 20)
+        guard output.status == 0 else { return Run(screen: output.stderr, state: ["error": output.stderr, "exit": Int(output.status)]) }
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stateFile))) as? [String: Any] ?? [:]
+        return Run(screen: output.stdout, state: state)
+    }
+
+    /// Writes a kubeconfig with two contexts (`test` in namespace argo, current; `other` in namespace staging)
+    /// whose user is `user` (YAML lines under `user:`), with the CA given by a path relative to the file.
+    func kubeconfig(server: String, user: String) throws -> String {
+        let directory = try XCTUnwrap(TLSTests.directory)
+        let path = directory + "/kubeconfig-\(UUID().uuidString).yaml"
+        try """
+            apiVersion: v1
+            kind: Config
+            current-context: test
+            clusters:
+            - name: loopback
+              cluster:
+                server: \(server)
+                certificate-authority: ca.pem
+            users:
+            - name: tester
+              user:
+            \(user)
+            contexts:
+            - name: test
+              context: {cluster: loopback, user: tester, namespace: argo}
+            - name: other
+              context: {cluster: loopback, user: tester, namespace: staging}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testWithOnlyAKubeconfigItOpensOnTheContextsNamespaceWithItsToken() throws {
+        let demo = try XCTUnwrap(TLSTests.demo)
+        demo.requiredToken = "kube-token-1"
+        defer { demo.requiredToken = nil }
+        let server = try startProxy(certificate: "server")
+        let config = try kubeconfig(server: server, user: "    token: kube-token-1")
+        let r = try bare(["KUBECONFIG": config])
+        assertListShows(r)
+        XCTAssertEqual(r.state["namespace"] as? String, "argo")
+        XCTAssertTrue(demo.requestLog.contains { $0.contains("/apis/argoproj.io/v1alpha1/namespaces/argo/workflows?") })
+        // The rest works the same: open the failed DAG and its failed step's log.
+        let journey = try bare(["KUBECONFIG": config], ["argo/db-auditing-x7k2p"], keys: "f l")
+        XCTAssertEqual(journey.state["view"] as? String, "logs")
+        XCTAssertTrue(journey.screen.contains("role 'reporting' has SUPERUSER") || journey.screen.contains("check-grants"), journey.screen)
+
+        // --context and -n pick where to look; a wrong token is said in words.
+        let other = try bare(["KUBECONFIG": config], ["--context", "other"])
+        XCTAssertEqual(other.state["namespace"] as? String, "staging")
+        XCTAssertTrue(other.screen.contains("no workflows in namespace staging"), other.screen)
+        let flagged = try bare(["KUBECONFIG": config], ["--context", "other", "-n", "argo"])
+        XCTAssertEqual(flagged.state["namespace"] as? String, "argo")
+        let wrong = try bare(["KUBECONFIG": try kubeconfig(server: server, user: "    token: not-the-token")])
+        XCTAssertTrue(wrong.error.contains("401 Unauthorized"), wrong.error)
+        XCTAssertFalse(wrong.screen.contains("not-the-token") || wrong.error.contains("not-the-token"), "the token never shows")
+        let unknown = try bare(["KUBECONFIG": config], ["--context", "nope"])
+        XCTAssertEqual(unknown.state["exit"] as? Int, 2)
+        XCTAssertTrue(unknown.error.contains("nope") && unknown.error.contains("test"), unknown.error)
+    }
+
+    func testAClientCertificateFromInlineDataAuthenticates() throws {
+        let directory = try XCTUnwrap(TLSTests.directory)
+        let cert = try Data(contentsOf: URL(fileURLWithPath: directory + "/client.pem")).base64EncodedString()
+        let key = try Data(contentsOf: URL(fileURLWithPath: directory + "/client.key")).base64EncodedString()
+        let server = try startProxy(certificate: "server", requireClientCertificate: true)
+        let config = try kubeconfig(server: server, user: "    client-certificate-data: \(cert)\n    client-key-data: \(key)")
+        assertListShows(try bare(["KUBECONFIG": config]))
+        let without = try bare(["KUBECONFIG": try kubeconfig(server: server, user: "    token: x")])
+        XCTAssertTrue(without.error.contains("client certificate required"), without.error)
+    }
+
+    func testAnExecPluginGivesTheToken() throws {
+        let directory = try XCTUnwrap(TLSTests.directory)
+        let demo = try XCTUnwrap(TLSTests.demo)
+        demo.requiredToken = "from-the-plugin"
+        defer { demo.requiredToken = nil }
+        let plugin = directory + "/credential-plugin.sh"
+        try """
+            #!/bin/sh
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-the-plugin"}}'
+            """.write(toFile: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plugin)
+        let server = try startProxy(certificate: "server")
+        let exec = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \(plugin)\n      interactiveMode: Never"
+        assertListShows(try bare(["KUBECONFIG": try kubeconfig(server: server, user: exec)]))
+        let failing = directory + "/failing-plugin.sh"
+        try "#!/bin/sh\necho 'login expired, run sso login' >&2\nexit 3\n".write(toFile: failing, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: failing)
+        let broken = try bare(["KUBECONFIG": try kubeconfig(server: server, user: exec.replacingOccurrences(of: plugin, with: failing))])
+        XCTAssertTrue(broken.error.contains("login expired") && broken.error.contains("3"), broken.error)
+    }
+
+    func testWithOnlyArgoServerAndArgoTokenItOpensToo() throws {
+        let demo = try XCTUnwrap(TLSTests.demo)
+        demo.requiredToken = "argo-token-2"
+        defer { demo.requiredToken = nil }
+        let hostPort = try XCTUnwrap(demo.url.split(separator: "/").last.map(String.init))
+        let r = try bare(["ARGO_SERVER": hostPort, "ARGO_SECURE": "false", "ARGO_TOKEN": "argo-token-2", "ARGO_NAMESPACE": "argo"])
+        assertListShows(r)
+        XCTAssertTrue(demo.requestLog.contains { $0.hasPrefix("GET /api/v1/workflows/argo?") })
+        let nothing = try bare([:])
+        XCTAssertEqual(nothing.state["exit"] as? Int, 2)
+        XCTAssertTrue(nothing.error.contains("no Argo Server and no kubeconfig") && nothing.error.contains("--demo"), nothing.error)
+    }
+}
