@@ -183,7 +183,9 @@ public struct KubeConfig: Sendable, CustomStringConvertible, CustomDebugStringCo
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try composeBounded(text, file: file)
+        } catch let error as KubeConfigError {
+            throw error
         } catch {
             throw invalidYAML(error, file: file)
         }
@@ -303,6 +305,32 @@ public struct KubeConfig: Sendable, CustomStringConvertible, CustomDebugStringCo
     }
 
     // MARK: - Parsing
+
+    /// Seconds a kubeconfig may take to parse. Yams takes exponential time on a mapping key that is an alias of
+    /// a deeply nested anchor; a real kubeconfig parses in milliseconds.
+    public static var parseSeconds: Double = 5
+
+    /// Parses on a worker thread and gives up (saying so) after `parseSeconds`; the worker is left to finish
+    /// on its own, since a parse cannot be interrupted.
+    static func composeBounded(_ text: String, file: String) throws -> Node? {
+        final class Outcome: @unchecked Sendable {
+            var value: Result<Node?, Error>?
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            outcome.value = Result { try Yams.compose(yaml: text) }
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        guard done.wait(timeout: .now() + parseSeconds) == .success, let value = outcome.value else {
+            throw KubeConfigError.invalidYAML(
+                file: file, line: nil, column: nil,
+                problem: "it takes more than \(Int(parseSeconds)) s to parse (aliases of nested anchors as keys?)")
+        }
+        return try value.get()
+    }
 
     static func invalidYAML(_ error: Error, file: String) -> KubeConfigError {
         // Only libyaml's fixed wording and the position: YamlError's own description quotes the offending line.

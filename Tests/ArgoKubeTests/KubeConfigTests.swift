@@ -98,6 +98,24 @@ final class KubeConfigTests: XCTestCase {
 
     // MARK: - Reading and merging
 
+    /// Yams takes exponential time on an alias of a nested anchor used as a key: the read gives up in words
+    /// instead of hanging.
+    func testAYAMLThatTakesTooLongToParseIsRefusedInTime() throws {
+        var yaml = "l0: &l0 [x, x]\n"
+        for level in 1...8 { yaml += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 6).joined(separator: ", ") + "]\n" }
+        yaml += "? *l8\n: boom\n"
+        let saved = KubeConfig.parseSeconds
+        KubeConfig.parseSeconds = 0.2
+        defer { KubeConfig.parseSeconds = saved }
+        let started = Date()
+        XCTAssertThrowsError(try KubeConfig.parse(data: Data(yaml.utf8), file: "bomb.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("takes more than"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        // A real kubeconfig is far below the limit.
+        XCTAssertNoThrow(try KubeConfig.parse(data: Data("apiVersion: v1\nkind: Config\nclusters: []\n".utf8), file: "ok.yaml"))
+    }
+
     func testMergeFirstFileWinsForNamesAndCurrentContext() throws {
         let a = try write(
             "a.yaml",
