@@ -6,8 +6,11 @@ import Foundation
 /// It counts work in flight so the headless front knows when the program is idle.
 public final class Runtime {
     public let model: AppModel
-    let client: ArgoClient
+    private(set) var client: ArgoClient
     let events = EventQueue<ModelEvent>()
+    /// `:ctx NAME`: connection settings for another kubeconfig context, or why not (set by the command line
+    /// in Kubernetes mode).
+    public var contextSwitcher: ((String) -> Result<(client: ArgoClient, label: String), ContextError>)?
     /// Requests sent and not yet answered; a request waiting out a retry's backoff does not count, and a
     /// stream counts only until its first news arrives.
     public private(set) var inFlight = 0
@@ -45,6 +48,26 @@ public final class Runtime {
                     namespace: namespace, limit: AppModel.childQueryPageSize, continueToken: token,
                     labelSelector: "workflows.argoproj.io/phase in (Pending,Running)",
                     handler: track("the Pending and Running workflows") { .lockCandidates(continueToken: token, $0, bytes: $1) })
+            case .switchContext(let name):
+                guard let switcher = contextSwitcher else {
+                    events.post(.contextSwitched(name: name, .failure(ContextError("there is no kubeconfig: :ctx works in Kubernetes mode"))))
+                    continue
+                }
+                switch switcher(name) {
+                case .failure(let why):
+                    events.post(.contextSwitched(name: name, .failure(why)))
+                case .success(let next):
+                    // Everything of the old connection ends; the model starts again on the new one.
+                    listWatch?.cancel()
+                    listWatch = nil
+                    for handles in streams.values { for handle in handles.values { handle.cancel() } }
+                    streams = [:]
+                    awaitingFirst = [:]
+                    let old = client
+                    client = next.client
+                    old.shutdown()
+                    events.post(.contextSwitched(name: name, .success((server: next.label, namespace: next.client.settings.namespace))))
+                }
             case .fetchNamespaces:
                 client.listNamespaces(handler: track("the namespaces") { .namespaces($0, bytes: $1) })
             case .fetchLockWorkflow(let namespace, let name):
@@ -160,7 +183,7 @@ public final class Runtime {
             case .resumed: inFlight += 1
             case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow, .namespaces:
                 inFlight -= 1
-            case .listWatch, .timer: break
+            case .listWatch, .timer, .contextSwitched: break
             case .logStream(let id, let index, let update):
                 let final: Bool
                 switch update {

@@ -125,6 +125,8 @@ extension AppModel {
         switch words.first ?? "" {
         case "sem", "sems", "semaphore", "semaphores", "lock", "locks", "mutex":
             return openLocks()
+        case "ctx", "context", "contexts":
+            return contextCommand(words)
         case "ns", "namespace", "namespaces":
             return namespaceCommand(words)
         case "wf", "workflows", "list":
@@ -134,7 +136,7 @@ extension AppModel {
             details = nil
             return []
         default:
-            notice = "unknown command :\(text) (known: :sem the locks, :ns [NAME] the namespace, :wf the workflow list)"
+            notice = "unknown command :\(text) (known: :sem the locks, :ns [NAME] the namespace, :ctx [NAME] the kubeconfig context, :wf the workflow list)"
             return []
         }
     }

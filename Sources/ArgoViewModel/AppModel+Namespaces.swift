@@ -9,7 +9,32 @@ public struct NamespacePickerState: Sendable {
     public static let all = "(all namespaces)"
 }
 
+/// Why `:ctx` could not switch.
+public struct ContextError: Error, Sendable, ExpressibleByStringLiteral {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public init(stringLiteral value: String) { message = value }
+}
+
 extension AppModel {
+    /// `:ctx NAME` switches to another kubeconfig context; `:ctx` alone lists them.
+    func contextCommand(_ words: [String]) -> [Effect] {
+        guard let name = words.dropFirst().first else {
+            if contexts.isEmpty {
+                notice = "no kubeconfig contexts: argotop talks to \(server) (:ctx works in Kubernetes mode)"
+            } else {
+                notice = "contexts: " + contexts.map { $0 == context ? "[\($0)]" : $0 }.joined(separator: " ") + "  ·  :ctx NAME switches"
+            }
+            return []
+        }
+        if !contexts.isEmpty && !contexts.contains(name) {
+            notice = "no context \(name) in the kubeconfig (known: \(contexts.joined(separator: ", ")))"
+            return []
+        }
+        notice = "connecting to context \(name)…"
+        return [.switchContext(name)]
+    }
+
     /// `:ns NAME` switches at once (`:ns -A` or `:ns all`: every namespace); `:ns` alone opens the picker.
     func namespaceCommand(_ words: [String]) -> [Effect] {
         if let name = words.dropFirst().first {

@@ -13,6 +13,8 @@ public enum Effect: Equatable, Sendable {
     case fetchChildCandidates(namespace: String, parent: String, createdAfter: String, continueToken: String?)
     /// A child workflow of the open `parent`, whole, to draw its tree under the step that created it.
     case fetchChild(namespace: String, parent: String, name: String)
+    /// `:ctx NAME`: connect to another kubeconfig context (the runtime replaces its client).
+    case switchContext(String)
     /// `:ns`: the namespaces that have workflows (a light list of every namespace: names only).
     case fetchNamespaces
     /// `:sem`: a page of the namespace's Pending and Running workflows, without nodes.
@@ -42,6 +44,8 @@ public enum ModelEvent: Sendable {
     case child(parent: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case lockCandidates(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case namespaces(Result<[String], APIError>, bytes: Int)
+    /// The runtime connected to another context (its server label and namespace), or why it did not.
+    case contextSwitched(name: String, Result<(server: String, namespace: String), ContextError>)
     case lockWorkflow(namespace: String, name: String, Result<Workflow, APIError>, bytes: Int)
     case logTail(namespace: String, workflow: String, podName: String, Result<[String], APIError>, bytes: Int)
     case logStream(view: Int, source: Int, LogStreamUpdate)
@@ -174,7 +178,8 @@ public struct NodeDetailState: Sendable {
 
 /// Everything on screen, as data. Keys and results go in; effects come out.
 public final class AppModel {
-    public let server: String
+    /// What the top line calls the server; `:ctx` changes it.
+    public internal(set) var server: String
     /// The namespace browsed; empty means every namespace (`-A`). `:ns` changes it.
     public internal(set) var namespace: String
     public var ascii: Bool
@@ -222,6 +227,9 @@ public final class AppModel {
     public internal(set) var locksView = LocksViewState()
     /// `:ns`: the namespace picker.
     public internal(set) var namespacePicker = NamespacePickerState()
+    /// The kubeconfig's contexts (for `:ctx`) and the one in use; empty outside Kubernetes mode.
+    public var contexts: [String] = []
+    public var context: String?
     /// Workflows left for a child opened from them (`Enter` on a child), to come back to with Esc.
     public internal(set) var openStack: [OpenWorkflowState] = []
     /// `r` asked for the children to be looked for again too.
@@ -566,6 +574,18 @@ public final class AppModel {
             }
             open = state
             return []
+        case .contextSwitched(let name, let result):
+            switch result {
+            case .failure(let why):
+                notice = "could not switch to context \(name): \(why.message)"
+                return []
+            case .success(let next):
+                server = next.server
+                context = name
+                let effects = switchNamespace(next.namespace)
+                notice = "context \(name)" + (next.namespace.isEmpty ? ", every namespace" : ", namespace \(next.namespace)")
+                return effects
+            }
         case .namespaces(let result, let bytes):
             return handleNamespaces(result, bytes: bytes)
         case .lockCandidates(let token, let result, let bytes):

@@ -59,9 +59,12 @@ if options.demo {
 
 var settings: ConnectionSettings
 let environment = ProcessInfo.processInfo.environment
+var kube: (config: KubeConfig, context: String)?
 if flags.server == nil && (environment["ARGO_SERVER"] ?? "").isEmpty {
     // No Argo Server given: the Kubernetes API of the kubeconfig's context (flags > environment > kubeconfig).
-    settings = kubernetesSettings(flags: flags, kubeconfig: options.kubeconfig, context: options.context, environment: environment)
+    let resolved = kubernetesSettings(flags: flags, kubeconfig: options.kubeconfig, context: options.context, environment: environment)
+    settings = resolved.settings
+    kube = (resolved.config, resolved.context)
 } else {
     do {
         settings = try ConnectionSettings.resolve(flags: flags, environment: environment)
@@ -82,7 +85,7 @@ let unicodeLocale: Bool = {
 // The interactive front falls back to plain characters where the terminal cannot show Unicode.
 let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInfo.processInfo.environment["TERM"] == "dumb"))
 
-let serverLabel = demoServer != nil ? "demo cluster (loopback)" : settings.displayServer
+let serverLabel = demoServer != nil ? "demo cluster (loopback)" : kube.map { "\($0.context) · " + settings.displayServer } ?? settings.displayServer
 let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
 model.maxLogLines = options.logLines
 var transferLog: TransferLog?
@@ -91,6 +94,20 @@ if let path = options.debugFile {
 }
 let client = ArgoClient(settings: settings, transferLog: transferLog)
 let runtime = Runtime(model: model, client: client)
+if let kube {
+    model.contexts = kube.config.contextNames
+    model.context = kube.context
+    runtime.contextSwitcher = { name in
+        do {
+            var next = try kube.config.resolve(context: name, namespaceOverride: nil).connectionSettings(extraHeaders: flags.headers)
+            if flags.insecureSkipVerify { next.insecureSkipVerify = true }
+            if let ca = flags.caFile { next.caFile = ca }
+            return .success((ArgoClient(settings: next, transferLog: transferLog), "\(name) · " + next.displayServer))
+        } catch {
+            return .failure(ContextError("\(error)"))
+        }
+    }
+}
 
 if options.headless {
     runtime.perform(model.handle(.resize(cols: options.size.cols, rows: options.size.rows)))
@@ -127,7 +144,9 @@ exit(0)
 /// Settings from the kubeconfig (`--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`) and its context
 /// (`--context`, else the current one): the Kubernetes API, its CA, and the user's credential. `-n`, then
 /// `ARGO_NAMESPACE`, win over the context's namespace; `-A` shows every namespace. TLS flags win over the file.
-func kubernetesSettings(flags: ConnectionSettings.Flags, kubeconfig: String?, context: String?, environment: [String: String]) -> ConnectionSettings {
+func kubernetesSettings(
+    flags: ConnectionSettings.Flags, kubeconfig: String?, context: String?, environment: [String: String]
+) -> (settings: ConnectionSettings, config: KubeConfig, context: String) {
     do {
         let config = try KubeConfig.load(kubeconfigFlag: kubeconfig, environment: environment)
         let namespace = flags.allNamespaces ? "" : flags.namespace ?? environment["ARGO_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -140,7 +159,7 @@ func kubernetesSettings(flags: ConnectionSettings.Flags, kubeconfig: String?, co
         if let ca = flags.caFile { settings.caFile = ca }
         if let cert = flags.clientCertFile { settings.clientCertFile = cert }
         if let key = flags.clientKeyFile { settings.clientKeyFile = key }
-        return settings
+        return (settings, config, endpoint.context)
     } catch KubeConfigError.noKubeconfig(let paths) {
         fail("no Argo Server and no kubeconfig: give --server URL or ARGO_SERVER=host:port for Argo Server, "
             + "a kubeconfig (--kubeconfig, KUBECONFIG; looked in \(paths.joined(separator: ", "))) for the Kubernetes API, or try argotop --demo")
