@@ -24,7 +24,10 @@ let package = Package(
         .target(name: "ArgoTerminal", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "CNcurses"]),
         .executableTarget(
             name: "argotop",
-            dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo", "ArgoKube"]),
+            dependencies: [
+                "ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo", "ArgoKube",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(name: "ArgoAPITests", dependencies: ["ArgoAPI", "ArgoDemo"]),
         .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoDemo"]),
         .testTarget(name: "ArgoKubeTests", dependencies: ["ArgoAPI", "ArgoKube"]),

@@ -312,7 +312,7 @@ public struct KubeConfig: Sendable, CustomStringConvertible, CustomDebugStringCo
 
     /// Parses on a worker thread and gives up (saying so) after `parseSeconds`; the worker is left to finish
     /// on its own, since a parse cannot be interrupted.
-    static func composeBounded(_ text: String, file: String) throws -> Node? {
+    public static func composeBounded(_ text: String, file: String) throws -> Node? {
         final class Outcome: @unchecked Sendable {
             var value: Result<Node?, Error>?
         }

@@ -28,7 +28,9 @@ public enum WatchUpdate: Sendable {
 /// its phase or progress moved, at most once per interval that grows with its size.
 extension AppModel {
     /// Seconds to wait after reading a workflow before reading it again: 2 s, plus 3 s a megabyte.
-    public static func refreshInterval(bytes: Int) -> Double { 2 + 3 * Double(bytes) / 1_048_576 }
+    public static func refreshInterval(bytes: Int, base: Double = 2, perMB: Double = 3) -> Double {
+        base + perMB * Double(bytes) / 1_048_576
+    }
 
     func startListWatch(resourceVersion: String?) -> [Effect] {
         guard !listWatch.active else { return [] }
@@ -148,7 +150,7 @@ extension AppModel {
         state.coolingDown = true
         state.readAt = now
         open = state
-        return [.timer(after: AppModel.refreshInterval(bytes: bytes), tag: "nodes:" + state.namespace + "/" + state.name)]
+        return [.timer(after: AppModel.refreshInterval(bytes: bytes, base: refreshBaseSeconds, perMB: refreshSecondsPerMB), tag: "nodes:" + state.namespace + "/" + state.name)]
     }
 
     func handleTimer(_ tag: String) -> [Effect] {

@@ -227,6 +227,10 @@ public final class AppModel {
     public internal(set) var locksView = LocksViewState()
     /// `:ns`: the namespace picker.
     public internal(set) var namespacePicker = NamespacePickerState()
+    /// The open workflow's nodes are read again at most once per `refreshBaseSeconds` + `refreshSecondsPerMB`
+    /// per MB of the object (the config file's `refresh`).
+    public var refreshBaseSeconds: Double = 2
+    public var refreshSecondsPerMB: Double = 3
     /// The kubeconfig's contexts (for `:ctx`) and the one in use; empty outside Kubernetes mode.
     public var contexts: [String] = []
     public var context: String?

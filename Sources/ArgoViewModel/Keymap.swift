@@ -79,7 +79,8 @@ public struct Binding: Sendable {
 }
 
 public enum Keymap {
-    public static let bindings: [Binding] = [
+    /// The table; `rebind` (the config file's `keys`) changes the keys of an action.
+    public static var bindings: [Binding] = [
         Binding(keys: [.char("j"), .down], action: .down, label: "down", help: "move down", inBar: false, views: []),
         Binding(keys: [.char("k"), .up], action: .up, label: "up", help: "move up", inBar: false, views: []),
         Binding(keys: [.pageDown], action: .pageDown, label: "page", help: "page down", inBar: false, views: []),
@@ -115,6 +116,22 @@ public enum Keymap {
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
     ]
+
+    /// Gives `action` these keys instead of its own, in every view it has; false for an unknown action name.
+    /// A key taken by another binding in the same view is taken from it.
+    @discardableResult
+    public static func rebind(_ actionName: String, to keys: [Key]) -> Bool {
+        guard let action = Action(rawValue: actionName), !keys.isEmpty else { return false }
+        let views = Set(bindings.filter { $0.action == action }.flatMap { $0.views.isEmpty ? [] : Array($0.views) })
+        for i in bindings.indices {
+            if bindings[i].action == action {
+                bindings[i].keys = keys
+            } else if bindings[i].views.isEmpty || views.isEmpty || !bindings[i].views.isDisjoint(with: views) {
+                bindings[i].keys.removeAll { keys.contains($0) }
+            }
+        }
+        return true
+    }
 
     public static func action(for key: Key, in view: ViewKind) -> Action? {
         for binding in bindings where binding.views.isEmpty || binding.views.contains(view) {

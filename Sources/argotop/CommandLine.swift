@@ -20,6 +20,7 @@ struct Options {
     var readonly = false
     /// Lines a log view keeps (the newest).
     var logLines = 200_000
+    var logLinesGiven = false
     var workflow: (namespace: String?, name: String)?
     var help = false
     /// `--api kubernetes`: the server is the Kubernetes API (workflows as custom resources), not Argo Server.
@@ -128,6 +129,7 @@ struct Options {
             case "--log-lines":
                 guard let n = Int(try take()), n >= 100 else { throw UsageError("--log-lines wants a number of at least 100") }
                 options.logLines = n
+                options.logLinesGiven = true
             case "--demo": options.demo = true
             case "--api":
                 let kind = try take()

@@ -10,7 +10,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-let options: Options
+var options: Options
 do {
     options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
@@ -46,6 +46,19 @@ if options.demoServer {
 }
 
 var flags = options.connection
+// The config file: under the flags and the environment, over the kubeconfig.
+let fileConfig: ConfigFile?
+do { fileConfig = try ConfigFile.load(environment: ProcessInfo.processInfo.environment) } catch { fail("\(error)") }
+if let fileConfig {
+    let env = ProcessInfo.processInfo.environment
+    if flags.server == nil && (env["ARGO_SERVER"] ?? "").isEmpty && !options.demo { flags.server = fileConfig.server }
+    if flags.namespace == nil && (env["ARGO_NAMESPACE"] ?? "").isEmpty { flags.namespace = fileConfig.namespace }
+    if options.kubeconfig == nil && (env["KUBECONFIG"] ?? "").isEmpty { options.kubeconfig = fileConfig.kubeconfig }
+    if options.context == nil { options.context = fileConfig.context }
+    if fileConfig.ascii == true { options.ascii = true }
+    if let lines = fileConfig.logLines, !options.logLinesGiven { options.logLines = lines }
+    for (action, keys) in fileConfig.keys { Keymap.rebind(action, to: keys) }
+}
 var demoServer: DemoServer?
 if options.demo {
     let cluster = makeCluster()
@@ -88,6 +101,8 @@ let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInf
 let serverLabel = demoServer != nil ? "demo cluster (loopback)" : kube.map { "\($0.context) · " + settings.displayServer } ?? settings.displayServer
 let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
 model.maxLogLines = options.logLines
+if let seconds = fileConfig?.refreshSeconds { model.refreshBaseSeconds = seconds }
+if let perMB = fileConfig?.refreshSecondsPerMB { model.refreshSecondsPerMB = perMB }
 var transferLog: TransferLog?
 if let path = options.debugFile {
     do { transferLog = try TransferLog(path: path) } catch { fail("\(error)") }

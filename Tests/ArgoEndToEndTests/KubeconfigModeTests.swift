@@ -136,3 +136,67 @@ extension TLSTests {
         XCTAssertTrue(nothing.error.contains("no Argo Server and no kubeconfig") && nothing.error.contains("--demo"), nothing.error)
     }
 }
+
+/// `$XDG_CONFIG_HOME/argotop/config.yaml`: defaults under the flags and the environment.
+final class ConfigFileTests: XCTestCase {
+    var demo: DemoServer!
+    var home: String!
+
+    override func setUpWithError() throws {
+        demo = DemoServer(cluster: DemoCluster(ordinary: 5))
+        try demo.start(port: 0)
+        home = NSTemporaryDirectory() + "argotop-config-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/argotop", withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        demo.stop()
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    func run(config: String, env: [String: String] = [:], _ arguments: [String] = [], keys: String = "") throws -> (screen: String, state: [String: Any], status: Int32, stderr: String) {
+        try config.write(toFile: home + "/argotop/config.yaml", atomically: true, encoding: .utf8)
+        let stateFile = home + "/state-\(UUID().uuidString).json"
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARGO_") && $0.key != "KUBECONFIG" }
+        environment["XDG_CONFIG_HOME"] = home
+        environment["HOME"] = home
+        environment.merge(env) { $1 }
+        let output = try Harness.run(Harness.binary, arguments + ["--headless", "--size", "120x40", "--keys", keys, "--state-file", stateFile], environment: environment)
+        let state = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stateFile)))) as? [String: Any] ?? [:]
+        return (output.stdout, state, output.status, output.stderr)
+    }
+
+    func testTheConfigFileGivesServerAndNamespaceUnderFlagsAndEnvironment() throws {
+        let config = "server: \(demo.url)\nnamespace: argo\n"
+        let plain = try run(config: config)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(plain.state["namespace"] as? String, "argo")
+        XCTAssertTrue(plain.screen.contains("weekly-report-q8m2z"), plain.screen)
+        // The environment wins over the file, and a flag over both.
+        let env = try run(config: config, env: ["ARGO_NAMESPACE": "staging"])
+        XCTAssertEqual(env.state["namespace"] as? String, "staging")
+        let flag = try run(config: config, env: ["ARGO_NAMESPACE": "staging"], ["-n", "prod"])
+        XCTAssertEqual(flag.state["namespace"] as? String, "prod")
+    }
+
+    func testKeysAreRebound() throws {
+        let config = "server: \(demo.url)\nnamespace: argo\nkeys: {nextFailed: x}\n"
+        let rebound = try run(config: config, ["argo/db-fleet-audit-9h3kq"], keys: "x")
+        XCTAssertEqual((rebound.state["selected"] as? [String: Any])?["phase"] as? String, "Failed", "x goes to the first failed step")
+        XCTAssertTrue(rebound.screen.contains("x next failed"), "the bottom line shows the new key")
+        let old = try run(config: config, ["argo/db-fleet-audit-9h3kq"], keys: "f")
+        XCTAssertEqual((old.state["selected"] as? [String: Any])?["id"] as? String, "db-fleet-audit-9h3kq", "f no longer moves")
+    }
+
+    func testMistakesAreSaidInWords() throws {
+        let unknown = try run(config: "serevr: http://x\n")
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown setting serevr"), unknown.stderr)
+        let action = try run(config: "keys: {jump: x}\n")
+        XCTAssertEqual(action.status, 2)
+        XCTAssertTrue(action.stderr.contains("no action jump") && action.stderr.contains("nextFailed"), action.stderr)
+        let yaml = try run(config: "server: [unclosed\n")
+        XCTAssertEqual(yaml.status, 2)
+        XCTAssertTrue(yaml.stderr.contains("config.yaml"), yaml.stderr)
+    }
+}
