@@ -26,6 +26,8 @@ struct Options {
     /// `--api kubernetes`: the server is the Kubernetes API (workflows as custom resources), not Argo Server.
     var api = ConnectionSettings.APIKind.argoServer
     var version = false
+    /// `--generate-completion-script SHELL`.
+    var completionShell: String?
     /// `--kubeconfig PATH` and `--context NAME`: where the Kubernetes API is when no Argo Server is given.
     var kubeconfig: String?
     var context: String?
@@ -34,53 +36,168 @@ struct Options {
     /// Hidden, for tests: faults the demo server injects (`--demo-fault KIND[:TARGET][:once|:N]`).
     var demoFaults: [DemoFault] = []
 
-    static let usage = """
-        argotop: a terminal UI for Argo Workflows
+    /// One option of the command line, for `--help` and the completion scripts (the parser is `parse`).
+    struct Flag {
+        var names: [String]
+        /// The value's name (`<url>`), nil for a switch.
+        var value: String?
+        var help: String
+        /// Completion of the value: files, or fixed words.
+        var completion: Completion = .none
+        enum Completion { case none, file, words([String]) }
+    }
 
-        usage: argotop [options] [NAMESPACE/]WORKFLOW    open a workflow directly (@latest: the newest)
-               argotop [options]                         browse the workflow list
-               argotop --demo                            browse a simulated cluster inside the process
-               argotop demo-server --port N              serve the simulated cluster alone
+    static let flags: [(section: String, [Flag])] = [
+        ("CONNECTION (the argo CLI's environment works too: ARGO_SERVER, ARGO_SECURE, ARGO_BASE_HREF, ARGO_TOKEN, ARGO_NAMESPACE, ARGO_INSECURE_SKIP_VERIFY; without a server, the kubeconfig)", [
+            Flag(names: ["--server"], value: "<url>", help: "Argo Server as a full URL, e.g. http://127.0.0.1:2746 (wins over ARGO_SERVER)"),
+            Flag(names: ["--token"], value: "<token>", help: "bearer token, with or without the \"Bearer \" prefix (or ARGO_TOKEN)"),
+            Flag(names: ["-n", "--namespace"], value: "<namespace>", help: "namespace (default: ARGO_NAMESPACE, the config file, the context's, else \"default\")"),
+            Flag(names: ["-A", "--all-namespaces"], help: "every namespace"),
+            Flag(names: ["--kubeconfig"], value: "<path>", help: "kubeconfig for the Kubernetes API when no Argo Server is given (else KUBECONFIG, ~/.kube/config)", completion: .file),
+            Flag(names: ["--context"], value: "<name>", help: "kubeconfig context (default: the current one)"),
+            Flag(names: ["--api"], value: "<kind>", help: "what --server is: argo (Argo Server, the default) or kubernetes", completion: .words(["argo", "kubernetes"])),
+            Flag(names: ["-H", "--header"], value: "<'Name: value'>", help: "extra request header, for proxies (repeatable)"),
+            Flag(names: ["--insecure-skip-verify"], help: "do not verify TLS certificates (shown as a warning on screen)"),
+            Flag(names: ["--ca-file"], value: "<path>", help: "PEM file of the CA(s) that signed the server's certificate", completion: .file),
+            Flag(names: ["--client-cert"], value: "<path>", help: "PEM client certificate, for servers that ask for one", completion: .file),
+            Flag(names: ["--client-key"], value: "<path>", help: "PEM key of the client certificate", completion: .file),
+        ]),
+        ("DISPLAY", [
+            Flag(names: ["--ascii"], help: "plain characters instead of Unicode lines and icons (NO_COLOR: no colour)"),
+            Flag(names: ["--readonly"], help: "never offer actions that change workflows"),
+            Flag(names: ["--log-lines"], value: "<n>", help: "lines a log view keeps, the newest (default 200000)"),
+        ]),
+        ("DEMO", [
+            Flag(names: ["--demo"], help: "start the simulated Argo Server on a free loopback port and browse it"),
+            Flag(names: ["--demo-clock"], value: "<frozen|live>", help: "frozen: the demo's clock stands at 2026-11-28T12:00:00Z (for captures)", completion: .words(["frozen", "live"])),
+            Flag(names: ["--demo-speed"], value: "<x>", help: "the live demo's time runs x times faster (default 1)"),
+            Flag(names: ["--demo-workflows"], value: "<n>", help: "ordinary workflows beside the designed ones (default 60)"),
+            Flag(names: ["--port"], value: "<n>", help: "with demo-server: the port to listen on (default 2746)"),
+        ]),
+        ("HEADLESS (prints the final screen as text; KEYS are words split on spaces: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS> <Space> <C-c> are named keys, any other word is typed)", [
+            Flag(names: ["--headless"], help: "run without a terminal"),
+            Flag(names: ["--size"], value: "<colsxrows>", help: "the screen's size, e.g. 120x40"),
+            Flag(names: ["--keys"], value: "<keys>", help: "the keys to press, one after another"),
+            Flag(names: ["--state-file"], value: "<path>", help: "write the final state as JSON", completion: .file),
+        ]),
+        ("OTHER", [
+            Flag(names: ["--debug"], value: "<file>", help: "append one JSON line per finished request (never tokens or query values)", completion: .file),
+            Flag(names: ["--generate-completion-script"], value: "<shell>", help: "print a completion script for bash, zsh or fish", completion: .words(["bash", "zsh", "fish"])),
+            Flag(names: ["--version"], help: "print argotop's version and exit"),
+            Flag(names: ["-h", "--help"], help: "show help information"),
+        ]),
+    ]
 
-        connection (the argo CLI's environment works too: ARGO_SERVER, ARGO_SECURE, ARGO_BASE_HREF,
-        ARGO_TOKEN, ARGO_NAMESPACE, ARGO_INSECURE_SKIP_VERIFY):
-          --server URL              Argo Server as a full URL, e.g. http://127.0.0.1:2746 (wins over ARGO_SERVER)
-          --token TOKEN             bearer token, with or without the "Bearer " prefix (or ARGO_TOKEN)
-          -n, --namespace NS        namespace (default: ARGO_NAMESPACE, else "default")
-          -A, --all-namespaces      every namespace
-          -H, --header 'Name: v'    extra request header, for proxies (repeatable)
-          --insecure-skip-verify    do not verify TLS certificates (shown as a warning on screen)
-          --ca-file PATH            PEM file of the CA(s) that signed the server's certificate (instead of the system's)
-          --client-cert PATH        PEM client certificate, for servers that ask for one (its key inside, or --client-key)
-          --client-key PATH         PEM key of the client certificate
+    /// `--help`, in the swift-argument-parser layout.
+    static var usage: String {
+        var text = """
+            OVERVIEW: argotop, a terminal UI for Argo Workflows
 
-        display:
-          --ascii                   plain characters instead of Unicode lines and icons (NO_COLOR: no colour)
-          --readonly                never offer actions that change workflows
-          --log-lines N             lines a log view keeps, the newest (default 200000)
+            USAGE: argotop [<options>] [<workflow>]
+                   argotop demo-server [--port <n>]
 
-        demo:
-          --demo                    start the simulated Argo Server on a free loopback port and browse it
-          --demo-clock frozen|live  frozen: the demo's clock stands at 2026-11-28T12:00:00Z (for captures)
-          --demo-speed X            the live demo's time runs X times faster (default 1)
-          --demo-workflows N        ordinary workflows beside the designed ones (default 60)
-          --port N                  with demo-server: the port to listen on (default 2746)
+            ARGUMENTS:
+              <workflow>              [NAMESPACE/]WORKFLOW to open directly (@latest: the newest)
 
-        other:
-          --debug FILE              append one JSON line per finished request to FILE: endpoint, path, query keys,
-                                    status, error, new or reused connection, timings, bytes (never tokens or query values)
-          --version                 print argotop's version and exit
-          -h, --help                this text
+            """
+        for (section, list) in flags {
+            text += "\n" + wrap(section + ":", width: 100, indent: "") + "\n"
+            for flag in list {
+                let left = "  " + flag.names.joined(separator: ", ") + (flag.value.map { " " + $0 } ?? "")
+                let pad = left.count < 32 ? String(repeating: " ", count: 32 - left.count) : "\n" + String(repeating: " ", count: 32)
+                text += left + pad + flag.help + "\n"
+            }
+        }
+        text += """
 
-        headless (prints the final screen as text):
-          --headless --size COLSxROWS --keys "KEYS" [--state-file PATH]
-          KEYS are words split on spaces: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS>
-          <Space> <C-c> are named keys; any other word is typed character by character.
+            KEYS: j/k or arrows move, g/G top/bottom, PgUp/PgDn, Enter open (a step: its details), Esc back,
+              f/F next/previous failed step, Space or Left/Right fold, / search (n/N), o outputs, l log,
+              L logs of every failed step, : commands (:sem :ns :ctx :wf), r read again, ? help (every key), q quit
+            """
+        return text
+    }
 
-        keys: j/k or arrows move, g/G top/bottom, PgUp/PgDn, Enter open (a step: its details), Esc back,
-          f/F next/previous failed step, Space or Left/Right fold, / search (n/N), o outputs, l log,
-          L logs of every failed step, r read again, ? help (every key), q quit
-        """
+    static func wrap(_ text: String, width: Int, indent: String) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
+    /// `--generate-completion-script bash|zsh|fish`.
+    static func completionScript(for shell: String) throws -> String {
+        let all = flags.flatMap(\.1)
+        switch shell {
+        case "bash":
+            let words = all.flatMap(\.names).joined(separator: " ")
+            var cases = ""
+            for flag in all where flag.value != nil {
+                let names = flag.names.joined(separator: "|")
+                switch flag.completion {
+                case .file: cases += "        \(names)) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+                case .words(let w): cases += "        \(names)) COMPREPLY=($(compgen -W \"\(w.joined(separator: " "))\" -- \"$cur\")); return ;;\n"
+                case .none: cases += "        \(names)) return ;;\n"
+                }
+            }
+            return """
+                # argotop completion for bash: eval "$(argotop --generate-completion-script bash)"
+                _argotop() {
+                    local cur prev
+                    cur="${COMP_WORDS[COMP_CWORD]}"
+                    prev="${COMP_WORDS[COMP_CWORD-1]}"
+                    case "$prev" in
+                \(cases)    esac
+                    COMPREPLY=($(compgen -W "\(words) demo-server" -- "$cur"))
+                }
+                complete -F _argotop argotop
+
+                """
+        case "zsh":
+            var specs: [String] = []
+            for flag in all {
+                let help = flag.help.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+                var action = ""
+                if let value = flag.value {
+                    switch flag.completion {
+                    case .file: action = ":\(value):_files"
+                    case .words(let w): action = ":\(value):(\(w.joined(separator: " ")))"
+                    case .none: action = ":\(value): "
+                    }
+                }
+                for name in flag.names { specs.append("'\(name)[\(help)]\(action)'") }
+            }
+            return "#compdef argotop\n# argotop completion for zsh: argotop --generate-completion-script zsh > ~/.zfunc/_argotop\n_arguments -s \\\n  "
+                + specs.joined(separator: " \\\n  ") + " \\\n  '1:workflow: '\n"
+        case "fish":
+            var lines = ["# argotop completion for fish: argotop --generate-completion-script fish > ~/.config/fish/completions/argotop.fish"]
+            for flag in all {
+                var parts = ["complete -c argotop"]
+                for name in flag.names {
+                    parts.append(name.hasPrefix("--") ? "-l \(name.dropFirst(2))" : "-s \(name.dropFirst(1))")
+                }
+                if flag.value != nil {
+                    switch flag.completion {
+                    case .file: parts.append("-r -F")
+                    case .words(let w): parts.append("-r -f -a '\(w.joined(separator: " "))'")
+                    case .none: parts.append("-r -f")
+                    }
+                }
+                parts.append("-d '\(flag.help.replacingOccurrences(of: "'", with: ""))'")
+                lines.append(parts.joined(separator: " "))
+            }
+            return lines.joined(separator: "\n") + "\n"
+        default:
+            throw UsageError("--generate-completion-script wants bash, zsh or fish, not \(shell)")
+        }
+    }
 
     static func parse(_ arguments: [String]) throws -> Options {
         var options = Options()
@@ -109,6 +226,7 @@ struct Options {
             switch flag {
             case "-h", "--help": options.help = true
             case "--version": options.version = true
+            case "--generate-completion-script": options.completionShell = try take()
             case "--debug": options.debugFile = try take()
             case "--ca-file": options.connection.caFile = try take()
             case "--client-cert": options.connection.clientCertFile = try take()

@@ -24,6 +24,10 @@ if options.version {
     print("argotop \(Version.string)")
     exit(0)
 }
+if let shell = options.completionShell {
+    do { print(try Options.completionScript(for: shell), terminator: "") } catch { fail("\(error)") }
+    exit(0)
+}
 
 var clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : { Date().timeIntervalSince1970 }
 

@@ -200,3 +200,49 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertTrue(yaml.stderr.contains("config.yaml"), yaml.stderr)
     }
 }
+
+/// `--help` and the completion scripts come from one table of the options the parser takes.
+final class HelpAndCompletionTests: XCTestCase {
+    func testHelpListsEveryOptionAndEachIsAccepted() throws {
+        let help = try Harness.run(Harness.binary, ["--help"])
+        XCTAssertEqual(help.status, 0)
+        for section in ["OVERVIEW:", "USAGE: argotop", "ARGUMENTS:", "CONNECTION", "OPTIONS", "OTHER:"] where section != "OPTIONS" {
+            XCTAssertTrue(help.stdout.contains(section), section)
+        }
+        // Every option named in the help is one the parser takes (an unknown one exits 2 with "unknown option").
+        let names = help.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  -") }
+            .flatMap { line in line.split(separator: " ").map(String.init).filter { $0.hasPrefix("-") }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) } }
+        XCTAssertGreaterThan(names.count, 25)
+        for name in names where !["-h", "--help", "--version", "--generate-completion-script"].contains(name) {
+            let output = try Harness.run(Harness.binary, [name, "x", "--version"])
+            XCTAssertFalse(output.stderr.contains("unknown option"), "\(name): \(output.stderr)")
+        }
+        let unknown = try Harness.run(Harness.binary, ["--no-such-flag"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown option --no-such-flag"))
+    }
+
+    func testBashCompletionCompletesFlagsAndValues() throws {
+        let script = try Harness.run(Harness.binary, ["--generate-completion-script", "bash"])
+        XCTAssertEqual(script.status, 0)
+        let file = NSTemporaryDirectory() + "argotop-completion-\(UUID().uuidString).bash"
+        try script.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        func complete(_ words: [String]) throws -> [String] {
+            let quoted = words.map { "'\($0)'" }.joined(separator: " ")
+            let probe = "source \(file); COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _argotop; printf '%s\\n' \"${COMPREPLY[@]}\""
+            return try Harness.run("/bin/bash", ["-c", probe]).stdout.split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(try complete(["argotop", "--kubec"]), ["--kubeconfig"])
+        XCTAssertEqual(Set(try complete(["argotop", "--api", ""])), ["argo", "kubernetes"])
+        XCTAssertEqual(Set(try complete(["argotop", "--demo-clock", "f"])), ["frozen"])
+        XCTAssertTrue(try complete(["argotop", "-"]).contains("--all-namespaces"))
+        for shell in ["zsh", "fish"] {
+            let other = try Harness.run(Harness.binary, ["--generate-completion-script", shell])
+            XCTAssertEqual(other.status, 0)
+            XCTAssertTrue(other.stdout.contains("kubeconfig") && other.stdout.contains("insecure-skip-verify"), shell)
+        }
+        let bad = try Harness.run(Harness.binary, ["--generate-completion-script", "tcsh"])
+        XCTAssertEqual(bad.status, 2)
+    }
+}
