@@ -53,6 +53,13 @@ public struct TransportFailure: Error, Sendable {
 /// request and returns; the completion runs on the worker thread.
 public final class CurlTransport: @unchecked Sendable {
     public let settings: ConnectionSettings
+    /// When set, gives the Authorization value for each new transfer (a credential that expires, from an exec
+    /// plugin, is fetched again when it does); nil from it means none. Called on the worker thread.
+    public var authorizationProvider: (@Sendable () -> String?)? {
+        get { lock.withLock { provider } }
+        set { lock.withLock { provider = newValue } }
+    }
+    private var provider: (@Sendable () -> String?)?
     /// A response larger than this is cut off and reported (a proxy gone wrong must not eat the memory).
     public var maxBodyBytes = 512 * 1024 * 1024
     /// A transfer that receives nothing for this long is abandoned.
@@ -313,7 +320,8 @@ public final class CurlTransport: @unchecked Sendable {
         }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         headers = curl_slist_append(headers, "Accept: " + transfer.request.accept)
-        if let authorization = settings.authorization {
+        let authorization = authorizationProvider.map { $0() } ?? settings.authorization
+        if let authorization {
             headers = curl_slist_append(headers, "Authorization: " + authorization)
         }
         for header in settings.extraHeaders { headers = curl_slist_append(headers, header) }

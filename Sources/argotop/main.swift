@@ -77,11 +77,14 @@ if options.demo {
 var settings: ConnectionSettings
 let environment = ProcessInfo.processInfo.environment
 var kube: (config: KubeConfig, context: String)?
+/// An exec plugin's credential that expires: the kubeconfig and context to fetch it again from.
+var expiringCredential: (config: KubeConfig, context: String, expiry: Date, authorization: String?)?
 if flags.server == nil && (environment["ARGO_SERVER"] ?? "").isEmpty {
     // No Argo Server given: the Kubernetes API of the kubeconfig's context (flags > environment > kubeconfig).
     let resolved = kubernetesSettings(flags: flags, kubeconfig: options.kubeconfig, context: options.context, environment: environment)
     settings = resolved.settings
     kube = (resolved.config, resolved.context)
+    expiringCredential = resolved.expiry.map { (resolved.config, resolved.context, $0, resolved.settings.authorization) }
 } else {
     do {
         settings = try ConnectionSettings.resolve(flags: flags, environment: environment)
@@ -112,6 +115,10 @@ if let path = options.debugFile {
     do { transferLog = try TransferLog(path: path) } catch { fail("\(error)") }
 }
 let client = ArgoClient(settings: settings, transferLog: transferLog)
+if let credential = expiringCredential, flags.token == nil {
+    client.transport.authorizationProvider = ExpiringCredential(credential.config, context: credential.context,
+        expiry: credential.expiry, authorization: credential.authorization).current
+}
 let runtime = Runtime(model: model, client: client)
 if let kube {
     model.contexts = kube.config.contextNames
@@ -165,7 +172,7 @@ exit(0)
 /// `ARGO_NAMESPACE`, win over the context's namespace; `-A` shows every namespace. TLS flags win over the file.
 func kubernetesSettings(
     flags: ConnectionSettings.Flags, kubeconfig: String?, context: String?, environment: [String: String]
-) -> (settings: ConnectionSettings, config: KubeConfig, context: String) {
+) -> (settings: ConnectionSettings, config: KubeConfig, context: String, expiry: Date?) {
     do {
         let config = try KubeConfig.load(kubeconfigFlag: kubeconfig, environment: environment)
         let namespace = flags.allNamespaces ? "" : flags.namespace ?? environment["ARGO_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -178,11 +185,39 @@ func kubernetesSettings(
         if let ca = flags.caFile { settings.caFile = ca }
         if let cert = flags.clientCertFile { settings.clientCertFile = cert }
         if let key = flags.clientKeyFile { settings.clientKeyFile = key }
-        return (settings, config, endpoint.context)
+        return (settings, config, endpoint.context, endpoint.credentialExpiry)
     } catch KubeConfigError.noKubeconfig(let paths) {
         fail("no Argo Server and no kubeconfig: give --server URL or ARGO_SERVER=host:port for Argo Server, "
             + "a kubeconfig (--kubeconfig, KUBECONFIG; looked in \(paths.joined(separator: ", "))) for the Kubernetes API, or try argotop --demo")
     } catch {
         fail("\(error)")
+    }
+}
+
+/// An exec plugin's credential, fetched again (through the kubeconfig's cache, which runs the plugin) once it
+/// is within 30 s of expiring; until then, and when fetching fails, the one in hand.
+final class ExpiringCredential: @unchecked Sendable {
+    let config: KubeConfig
+    let context: String
+    let lock = NSLock()
+    var expiry: Date
+    var authorization: String?
+
+    init(_ config: KubeConfig, context: String, expiry: Date, authorization: String?) {
+        self.config = config
+        self.context = context
+        self.expiry = expiry
+        self.authorization = authorization
+    }
+
+    @Sendable func current() -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard Date().addingTimeInterval(30) >= expiry else { return authorization }
+        if let endpoint = try? config.resolve(context: context, namespaceOverride: nil) {
+            authorization = endpoint.authorization
+            expiry = endpoint.credentialExpiry ?? .distantFuture
+        }
+        return authorization
     }
 }

@@ -116,6 +116,18 @@ extension TLSTests {
         let server = try startProxy(certificate: "server")
         let exec = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: \(plugin)\n      interactiveMode: Never"
         assertListShows(try bare(["KUBECONFIG": try kubeconfig(server: server, user: exec)]))
+        // A credential that has expired is fetched again for the next request: the plugin runs once per request.
+        let counter = directory + "/plugin-runs-\(UUID().uuidString)"
+        let expiring = directory + "/expiring-plugin.sh"
+        try """
+            #!/bin/sh
+            echo run >> \(counter)
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-the-plugin","expirationTimestamp":"2000-01-01T00:00:00Z"}}'
+            """.write(toFile: expiring, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: expiring)
+        assertListShows(try bare(["KUBECONFIG": try kubeconfig(server: server, user: exec.replacingOccurrences(of: plugin, with: expiring))]))
+        let runs = (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        XCTAssertGreaterThanOrEqual(runs, 3, "the plugin ran for the start, the list and the watch")
         let failing = directory + "/failing-plugin.sh"
         try "#!/bin/sh\necho 'login expired, run sso login' >&2\nexit 3\n".write(toFile: failing, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: failing)
