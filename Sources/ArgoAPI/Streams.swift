@@ -323,6 +323,8 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
     private let decoder = JSONDecoder()
 
     private var framer: StreamFramer
+    /// The longest one message of a stream may be (a whole workflow in a watch event fits many times over).
+    static var maxMessageBytes: Int { 64 * 1024 * 1024 }
     private let plainLines: Bool
     private var messages = 0
     private var failures = 0
@@ -386,6 +388,12 @@ final class StreamSession<Item: Sendable>: @unchecked Sendable {
             }
         case .body(let data):
             deliver(framer.feed(data))
+            // One message that never ends (a broken proxy, a runaway object) must not grow without bound.
+            let limit = min(transport.maxBodyBytes, StreamSession.maxMessageBytes)
+            if !done, framer.pendingBytes > limit {
+                abandonConnection()
+                fail(.transport(kind: .tooLarge, detail: "a stream message larger than \(CurlTransport.byteSize(limit))", server: server))
+            }
         }
     }
 

@@ -667,6 +667,19 @@ public enum Screens {
         let count = logs.visibleCount
         guard height > 0 else { return }
         if count == 0 {
+            // A log that could not be read says why, not that it is empty.
+            let failures = logs.sources.compactMap { source -> String? in
+                if case .failed(let why) = source.state { return why }
+                return nil
+            }
+            if let why = failures.first, !logs.isRunning {
+                var y = 2
+                for line in wrapWords("no log: " + DisplayText.sanitize(why), width: model.cols - 4).prefix(max(1, height - 1)) {
+                    canvas.put("  " + line, x: 0, y: y, style: .error)
+                    y += 1
+                }
+                return
+            }
             let waiting = logs.isRunning ? "  waiting for the first lines…" : "  the log is empty"
             canvas.put(waiting, x: 0, y: 2, style: .dim)
             return

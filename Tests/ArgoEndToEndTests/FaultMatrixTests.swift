@@ -215,6 +215,26 @@ final class FaultMatrixTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(r.state["requests"] as? Int ?? 0, 3, "the list, the watch that stalled, and the watch again")
     }
 
+    func testWatch403StopsLiveUpdatesAndNamesTheNamespace() throws {
+        let r = try run("status:403:watch", settle: 1)
+        assertWords(r, ["live updates stopped", "403 Forbidden", "namespace argo"], onScreen: false)
+        XCTAssertTrue(r.screen.contains("the live updates stopped: 403 Forbidden"), r.screen)
+        assertListStays(r)
+    }
+
+    func testWatchMalformedSaysNotJSON() throws {
+        let r = try run("malformed:watch", settle: 1)
+        assertWords(r, ["live updates stopped", "not JSON"], onScreen: false)
+        assertListStays(r)
+    }
+
+    func testWatchHugeMessageIsCutAtTheCap() throws {
+        // An endless message on the watch: cut at the cap instead of filling memory.
+        let r = try run("huge:watch", settle: 1.5, env: ["ARGOTOP_MAX_BODY_BYTES": "100000"])
+        assertWords(r, ["live updates stopped", "stream message larger than 97 KiB"], onScreen: false)
+        assertListStays(r)
+    }
+
     // MARK: log (f l on db-fleet-audit-9h3kq)
 
     func testLog403NamesTheNamespace() throws {
@@ -260,6 +280,31 @@ final class FaultMatrixTests: XCTestCase {
         let r = try run("stall:log:once", keys: "f l", [FaultMatrixTests.fleet], settle: 1.5, env: ["ARGOTOP_STREAM_STALL_SECONDS": "1"])
         XCTAssertEqual(r.view, "logs")
         XCTAssertTrue(r.screen.contains("checked indexes of"), r.screen)
+    }
+
+    func testLog401SaysTokenInTheLogView() throws {
+        let r = try run("status:401:log", keys: "f l", [FaultMatrixTests.fleet], settle: 1)
+        XCTAssertEqual(r.view, "logs")
+        XCTAssertTrue(r.screen.contains("no log: 401 Unauthorized: token missing or expired"), r.screen)
+    }
+
+    func testLogHTML502IsRetriedThenSaidInWords() throws {
+        let r = try run("html502:log", keys: "f l", [FaultMatrixTests.fleet], settle: 1)
+        XCTAssertEqual(r.view, "logs")
+        XCTAssertTrue(r.error.contains("text/html instead of JSON") && r.error.contains("retrying the log"), r.error)
+    }
+
+    func testLogTruncatedKeepsTheLinesAlreadyShown() throws {
+        let r = try run("truncated:log", keys: "f l", [FaultMatrixTests.fleet], settle: 1)
+        XCTAssertEqual(r.view, "logs")
+        XCTAssertTrue(r.screen.contains("checked indexes of"), "the lines that came stay:\n\(r.screen)")
+        XCTAssertTrue(r.screen.contains("is not JS"), r.screen)
+    }
+
+    func testLogHugeMessageIsCutAtTheCap() throws {
+        let r = try run("huge:log", keys: "f l", [FaultMatrixTests.fleet], settle: 1.5, env: ["ARGOTOP_MAX_BODY_BYTES": "3000000"])
+        XCTAssertEqual(r.view, "logs")
+        XCTAssertTrue(r.screen.contains("no log: the server's answer was too large"), r.screen)
     }
 
     // MARK: the name does not resolve
