@@ -17,6 +17,8 @@ public struct ConnectionSettings: Equatable, Sendable {
     /// A client certificate and its key (PEM files), for servers that authenticate clients by certificate.
     public var clientCertFile: String?
     public var clientKeyFile: String?
+    /// `ARGO_HTTP1=true`: speak HTTP/1.1 only (some proxies in front of Argo Server break HTTP/2).
+    public var http1Only = false
 
     public enum APIKind: String, Equatable, Sendable { case argoServer, kubernetes }
 
@@ -93,6 +95,7 @@ public struct ConnectionSettings: Equatable, Sendable {
         settings.caFile = flags.caFile
         settings.clientCertFile = flags.clientCertFile
         settings.clientKeyFile = flags.clientKeyFile
+        settings.http1Only = (environment["ARGO_HTTP1"] ?? "").lowercased() == "true"
         return settings
     }
 

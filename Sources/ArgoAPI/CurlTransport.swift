@@ -298,6 +298,8 @@ public final class CurlTransport: @unchecked Sendable {
             argotop_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         }
         argotop_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        // ARGO_HTTP1: HTTP/1.1 only; otherwise libcurl may agree on HTTP/2 over TLS.
+        if settings.http1Only { argotop_curl_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1) }
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.insecureSkipVerify ? 0 : 1)
         argotop_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.insecureSkipVerify ? 0 : 2)
         if let caFile = settings.caFile { argotop_curl_setopt_string(easy, CURLOPT_CAINFO, caFile) }

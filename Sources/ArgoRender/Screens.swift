@@ -210,7 +210,7 @@ public enum Screens {
         let top = 1 + model.headerLines
         if open.rows.isEmpty {
             let why = wf.status?.offloadNodeStatusVersion != nil
-                ? "  the node status is offloaded to the server's database and did not come back"
+                ? "  the node status is offloaded to Argo Server's database: only Argo Server can show these nodes (connect with --server)"
                 : "  this workflow has no nodes yet"
             canvas.put(why, x: 0, y: top + 1, style: .dim)
             return

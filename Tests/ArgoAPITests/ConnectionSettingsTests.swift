@@ -82,3 +82,12 @@ final class ConnectionSettingsTests: XCTestCase {
         XCTAssertFalse(path.contains("fields=-"), "the list names what it wants instead of excluding")
     }
 }
+
+final class HTTP1SettingTests: XCTestCase {
+    func testARGO_HTTP1AsksForHTTP11Only() throws {
+        let on = try ConnectionSettings.resolve(flags: .init(), environment: ["ARGO_SERVER": "argo:2746", "ARGO_HTTP1": "true"])
+        XCTAssertTrue(on.http1Only)
+        let off = try ConnectionSettings.resolve(flags: .init(), environment: ["ARGO_SERVER": "argo:2746"])
+        XCTAssertFalse(off.http1Only)
+    }
+}

@@ -258,3 +258,88 @@ final class HelpAndCompletionTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
     }
 }
+
+/// HTTP proxies from the usual environment variables (libcurl reads `http_proxy`, `https_proxy`, `no_proxy`),
+/// through a forward proxy written in Python on loopback that logs what passes.
+final class HTTPProxyTests: XCTestCase {
+    static let script = #"""
+        import socket, sys, threading
+        port_file, log_file = sys.argv[1], sys.argv[2]
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        open(port_file + ".tmp", "w").write(str(listener.getsockname()[1]))
+        import os; os.rename(port_file + ".tmp", port_file)
+        lock = threading.Lock()
+
+        def serve(client):
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = client.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, rest = data.split(b"\r\n\r\n", 1)
+                lines = head.split(b"\r\n")
+                method, url, version = lines[0].split(b" ")
+                assert url.startswith(b"http://")
+                hostport, _, path = url[len(b"http://"):].partition(b"/")
+                host, _, port = hostport.partition(b":")
+                with lock:
+                    open(log_file, "a").write(method.decode() + " " + url.decode() + "\n")
+                headers = [l for l in lines[1:] if not l.lower().startswith((b"proxy-", b"connection:"))]
+                upstream = socket.create_connection((host.decode(), int(port or b"80")))
+                upstream.sendall(b" ".join([method, b"/" + path, version]) + b"\r\n" + b"\r\n".join(headers + [b"Connection: close"]) + b"\r\n\r\n" + rest)
+                while True:
+                    chunk = upstream.recv(65536)
+                    if not chunk:
+                        break
+                    client.sendall(chunk)
+            except Exception as error:
+                sys.stderr.write("proxy: %s\n" % error)
+            finally:
+                client.close()
+
+        while True:
+            connection, _ = listener.accept()
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+        """#
+
+    func testRequestsGoThroughTheProxyFromTheEnvironment() throws {
+        let directory = NSTemporaryDirectory() + "argotop-proxy-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try HTTPProxyTests.script.write(toFile: directory + "/proxy.py", atomically: true, encoding: .utf8)
+        let demo = DemoServer(cluster: DemoCluster(ordinary: 5))
+        try demo.start(port: 0)
+        defer { demo.stop() }
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        proxy.arguments = ["python3", directory + "/proxy.py", directory + "/port", directory + "/log"]
+        proxy.standardError = FileHandle.nullDevice
+        try proxy.run()
+        defer { proxy.terminate(); proxy.waitUntilExit() }
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while !FileManager.default.fileExists(atPath: directory + "/port") && Date() < deadline { usleep(20_000) }
+        let port = try String(contentsOfFile: directory + "/port", encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") && !$0.key.hasPrefix("ARGO_") }
+        env["http_proxy"] = "http://127.0.0.1:\(port)"
+        let stateFile = directory + "/state.json"
+        let output = try Harness.run(
+            Harness.binary, ["--server", demo.url, "-n", "argo", "--headless", "--size", "120x30", "--keys", "", "--state-file", stateFile, "argo/db-auditing-x7k2p"],
+            environment: env)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("check-grants"), output.stdout)
+        let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+        XCTAssertTrue(log.contains("GET \(demo.url)/api/v1/workflows/argo?"), log)
+        XCTAssertTrue(log.contains("GET \(demo.url)/api/v1/workflows/argo/db-auditing-x7k2p?"), log)
+        // no_proxy sends them straight.
+        env["no_proxy"] = "127.0.0.1"
+        let lines = log.split(separator: "\n").count
+        let direct = try Harness.run(Harness.binary, ["--server", demo.url, "-n", "argo", "--headless", "--size", "120x30", "--keys", ""], environment: env)
+        XCTAssertEqual(direct.status, 0)
+        XCTAssertTrue(direct.stdout.contains("weekly-report-q8m2z"))
+        XCTAssertEqual((try? String(contentsOfFile: directory + "/log", encoding: .utf8))?.split(separator: "\n").count, lines)
+    }
+}
