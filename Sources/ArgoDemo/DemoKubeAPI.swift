@@ -33,6 +33,7 @@ extension DemoServer {
                 ns = rest[1]
                 rest = Array(rest.dropFirst(2))
             }
+            if rest == ["cronworkflows"] { return KubeTarget(kind: .list, argoTarget: "/api/v1/cron-workflows/\(ns)") }
             guard rest.first == "workflows" else { return nil }
             if rest.count == 1 {
                 if query["watch"] == "1" || query["watch"] == "true" {

@@ -224,6 +224,15 @@ public final class DemoServer: @unchecked Sendable {
         switch rest.first {
         case "version":
             return json(.object([("version", .string("v4.1.2-demo")), ("platform", .string("linux/amd64"))]))
+        case "cron-workflows":
+            // `/api/v1/cron-workflows/{ns}`: every CronWorkflow of the namespace (`{ns}` empty: all).
+            let ns = rest.count >= 2 ? rest[1] : ""
+            let items = cluster.cronWorkflows.filter { ns.isEmpty || $0["metadata"]?["namespace"]?.stringValue == ns }
+            if kube {
+                return json(.object([("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string("CronWorkflowList")),
+                                     ("metadata", .object([])), ("items", .array(items))]))
+            }
+            return json(.object([("metadata", .object([])), ("items", items.isEmpty ? .null : .array(items))]))
         case "info":
             return json(.object([("managedNamespace", .string(cluster.namespace))]))
         case "workflows":

@@ -12,7 +12,7 @@ import Yams
 /// kubeconfig: ~/.kube/prod.yaml          # after --kubeconfig and KUBECONFIG
 /// context: prod                          # after --context
 /// namespace: argo                        # after -n and ARGO_NAMESPACE, over the context's
-/// ascii: false                           # plain characters (a theme without Unicode)
+/// theme: mono                            # default, mono (no colour) or ascii (no colour, plain characters)
 /// logLines: 200000
 /// refresh: {seconds: 2, secondsPerMB: 3} # how often an open workflow's nodes may be read again
 /// keys: {nextFailed: x, logs: L}         # an action's keys, by the names ? shows
@@ -23,6 +23,8 @@ struct ConfigFile {
     var context: String?
     var namespace: String?
     var ascii: Bool?
+    /// `theme`: default (colour, Unicode), mono (no colour), ascii (no colour, plain characters).
+    var theme: String?
     var logLines: Int?
     var refreshSeconds: Double?
     var refreshSecondsPerMB: Double?
@@ -60,6 +62,12 @@ struct ConfigFile {
             case "context": config.context = try string(value)
             case "namespace": config.namespace = try string(value)
             case "ascii": config.ascii = value.bool
+            case "theme":
+                let theme = try string(value)
+                guard ["default", "mono", "ascii"].contains(theme) else {
+                    throw UsageError("\(path): theme is default, mono or ascii, not \(theme)")
+                }
+                config.theme = theme
             case "logLines":
                 guard let n = value.int, n > 0 else { throw UsageError("\(path): logLines wants a positive number") }
                 config.logLines = n
@@ -89,7 +97,7 @@ struct ConfigFile {
                     config.keys.append((action, parsed))
                 }
             case let other:
-                throw UsageError("\(path): unknown setting \(other) (settings: server, kubeconfig, context, namespace, ascii, logLines, refresh, keys)")
+                throw UsageError("\(path): unknown setting \(other) (settings: server, kubeconfig, context, namespace, theme, ascii, logLines, refresh, keys)")
             }
         }
         return config

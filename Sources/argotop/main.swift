@@ -59,7 +59,8 @@ if let fileConfig {
     if flags.namespace == nil && (env["ARGO_NAMESPACE"] ?? "").isEmpty { flags.namespace = fileConfig.namespace }
     if options.kubeconfig == nil && (env["KUBECONFIG"] ?? "").isEmpty { options.kubeconfig = fileConfig.kubeconfig }
     if options.context == nil { options.context = fileConfig.context }
-    if fileConfig.ascii == true { options.ascii = true }
+    if fileConfig.ascii == true || fileConfig.theme == "ascii" { options.ascii = true }
+    if fileConfig.theme == "mono" || fileConfig.theme == "ascii" { setenv("NO_COLOR", "1", 1) }
     if let lines = fileConfig.logLines, !options.logLinesGiven { options.logLines = lines }
     for (action, keys) in fileConfig.keys { Keymap.rebind(action, to: keys) }
 }

@@ -132,6 +132,21 @@ final class KubernetesAPITests: XCTestCase {
         XCTAssertEqual(streamed.items.suffix(5).map(\.content), viaArgo.lines)
     }
 
+    func testCronWorkflowsReadTheSameThroughBothAPIs() throws {
+        let viaKube = try outcome { [client] in client!.listCronWorkflows(namespace: "argo", handler: $0) }.get()
+        let viaArgo = try outcome { [argo] in argo!.listCronWorkflows(namespace: "argo", handler: $0) }.get()
+        XCTAssertEqual(viaKube.items, viaArgo.items)
+        let crons = Dictionary(uniqueKeysWithValues: (viaKube.items ?? []).map { ($0.name, $0) })
+        XCTAssertEqual(Set(crons.keys), ["synthetic-login-check", "synthetic-checkout", "nightly-report"])
+        XCTAssertEqual(crons["synthetic-checkout"]?.spec?.schedules, ["*/10 * * * *", "5 12 * * *"])
+        XCTAssertEqual(crons["nightly-report"]?.spec?.schedules, ["0 2 * * *"], "an older server's single schedule")
+        XCTAssertEqual(crons["nightly-report"]?.spec?.suspend, true)
+        XCTAssertEqual(crons["synthetic-checkout"]?.status?.failed, 14)
+        XCTAssertNotNil(crons["synthetic-login-check"]?.status?.lastScheduledTime)
+        XCTAssertTrue(server.requestLog.contains { $0.hasPrefix("GET /apis/argoproj.io/v1alpha1/namespaces/argo/cronworkflows") })
+        XCTAssertTrue(server.requestLog.contains { $0.hasPrefix("GET /api/v1/cron-workflows/argo") })
+    }
+
     func testArtifactsSayOnlyArgoServerServesThem() throws {
         let result = outcome { [client] in
             client!.artifactText(namespace: "argo", workflow: "db-fleet-audit-9h3kq", nodeID: "x", artifactName: "main-logs", handler: $0)

@@ -191,6 +191,13 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(flag.state["namespace"] as? String, "prod")
     }
 
+    func testAnASCIIThemeDrawsPlainCharacters() throws {
+        let plain = try run(config: "server: \(demo.url)\nnamespace: argo\ntheme: ascii\n", ["argo/db-auditing-x7k2p"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.screen.contains("|- + list-databases") || plain.screen.contains("+ list-databases"), plain.screen)
+        XCTAssertFalse(plain.screen.contains("✔"))
+    }
+
     func testKeysAreRebound() throws {
         let config = "server: \(demo.url)\nnamespace: argo\nkeys: {nextFailed: x}\n"
         let rebound = try run(config: config, ["argo/db-fleet-audit-9h3kq"], keys: "x")
@@ -207,6 +214,9 @@ final class ConfigFileTests: XCTestCase {
         let action = try run(config: "keys: {jump: x}\n")
         XCTAssertEqual(action.status, 2)
         XCTAssertTrue(action.stderr.contains("no action jump") && action.stderr.contains("nextFailed"), action.stderr)
+        let theme = try run(config: "theme: neon\n")
+        XCTAssertEqual(theme.status, 2)
+        XCTAssertTrue(theme.stderr.contains("theme is default, mono or ascii"), theme.stderr)
         let yaml = try run(config: "server: [unclosed\n")
         XCTAssertEqual(yaml.status, 2)
         XCTAssertTrue(yaml.stderr.contains("config.yaml"), yaml.stderr)
