@@ -351,7 +351,7 @@ final class VersionTests: XCTestCase {
         XCTAssertEqual(output.status, 0)
         XCTAssertNotNil(output.stdout.range(of: #"^argotop \d+\.\d+\.\d+(-[a-z0-9.]+)?\n$"#, options: .regularExpression), output.stdout)
         let help = try Harness.run(Harness.binary, ["--help"])
-        for flag in ["--version", "--debug FILE", "--ca-file PATH", "--client-cert PATH", "--client-key PATH"] {
+        for flag in ["--version", "--debug <file>", "--ca-file <path>", "--client-cert <path>", "--client-key <path>"] {
             XCTAssertTrue(help.stdout.contains(flag), "usage lacks \(flag)")
         }
     }
