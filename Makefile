@@ -27,10 +27,13 @@ test: build
 screens: build
 	RECORD_SCREENS=1 $(SWIFT) test --filter ScreensTests
 
-## One optimized binary with the Swift runtime linked in, to copy onto a bastion host.
+## One optimized binary: the Swift runtime and libgcc linked in; it loads libc, libm, libstdc++, ncursesw/tinfo,
+## libcurl and zlib (a dependency of libcurl anyway).
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
-	@echo "release binary: $$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/argotop"
+	$(SWIFT) build $(RELEASE_FLAGS)
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/argotop"; echo "release binary: $$bin"; \
+		echo "shared libraries it loads:"; readelf -d "$$bin" | grep NEEDED | sed 's/.*\[/  /; s/\]//'
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-fuzzcheck
