@@ -42,13 +42,7 @@ public final class ArgoClient: @unchecked Sendable {
         if kube {
             let after = Timestamp(rfc3339: createdAfter)?.seconds ?? -.infinity
             let path = KubePaths.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken)
-            fetch(HTTPRequest(path: path), namespace: namespace, attempt: 0, decode: { response in
-                ArgoClient.decodeJSON(response, as: WorkflowList.self).map { list in
-                    var kept = list
-                    kept.items = list.items?.filter { ($0.metadata.creationTimestamp?.seconds ?? 0) > after }.map(ArgoClient.lighten)
-                    return kept
-                }
-            }, handler: handler)
+            readList(path, namespace: namespace, keep: { ($0.metadata.creationTimestamp?.seconds ?? 0) > after }, handler: handler)
             return
         }
         let path = Endpoints.listCreatedAfter(namespace: namespace, createdAfter: createdAfter, limit: limit, continueToken: continueToken)
@@ -112,13 +106,17 @@ public final class ArgoClient: @unchecked Sendable {
 
     /// A list page; from the Kubernetes API, where objects come whole, each item is trimmed to what a row
     /// shows (its nodes are dropped at once, so that a page of big workflows is not kept).
-    private func readList(_ path: String, namespace: String, handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void) {
+    /// `keep`: the items wanted (the others are dropped before they are kept anywhere).
+    private func readList(
+        _ path: String, namespace: String, keep: (@Sendable (Workflow) -> Bool)? = nil,
+        handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
+    ) {
         let kube = self.kube
         fetch(HTTPRequest(path: path), namespace: namespace, attempt: 0, decode: { response in
             ArgoClient.decodeJSON(response, as: WorkflowList.self).map { list in
-                guard kube else { return list }
+                guard kube || keep != nil else { return list }
                 var light = list
-                light.items = list.items?.map(ArgoClient.lighten)
+                light.items = list.items?.filter { keep?($0) ?? true }.map { kube ? ArgoClient.lighten($0) : $0 }
                 return light
             }
         }, handler: handler)

@@ -100,7 +100,7 @@ public struct ConnectionSettings: Equatable, Sendable {
     }
 
     /// Accepts a token with or without the `Bearer ` prefix (or any other scheme such as `Basic`).
-    static func normalizeToken(_ raw: String) -> String? {
+    public static func normalizeToken(_ raw: String) -> String? {
         let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if token.isEmpty { return nil }
         if token.contains(" ") { return token }

@@ -24,8 +24,8 @@ extension DemoServer {
         var namespace: String
         /// Where to start: after this resourceVersion; nil sends every workflow as ADDED first.
         var after: Int?
-        var names: (String) -> Bool
-        var namespaces: (String) -> Bool
+        /// `listOptions.fieldSelector`, `labelSelector` and `createdAfter`, as a list applies them.
+        var filter: ListFilter
         var fields: FieldCleaner
     }
 
@@ -53,23 +53,10 @@ extension DemoServer {
             guard let value = Int(text) else { return nil }
             after = value
         }
-        var names: [(String, Bool)] = []
-        var namespaces: [(String, Bool)] = []
-        for term in (query["listOptions.fieldSelector"] ?? "").split(separator: ",") {
-            let negated = term.contains("!=")
-            let parts = term.replacingOccurrences(of: "!=", with: "=").replacingOccurrences(of: "==", with: "=")
-                .split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { return nil }
-            switch parts[0] {
-            case "metadata.name": names.append((parts[1], !negated))
-            case "metadata.namespace": namespaces.append((parts[1], !negated))
-            default: return nil
-            }
-        }
+        // The same selectors a list takes (an unreadable one: no watch, the request is refused).
+        guard let filter = ListFilter(query: query) else { return nil }
         return WatchRequest(
-            namespace: namespace, after: after,
-            names: { name in names.allSatisfy { ($0.0 == name) == $0.1 } },
-            namespaces: { ns in namespaces.allSatisfy { ($0.0 == ns) == $0.1 } },
+            namespace: namespace, after: after, filter: filter,
             fields: FieldCleaner(query["fields"] ?? ""))
     }
 
@@ -84,7 +71,12 @@ extension DemoServer {
             _ = writeAll(fd, Array(head.utf8) + body)
             return
         }
-        let type = request.eventStream ? "text/event-stream" : request.kube && { if case .log = request.kind { return true } else { return false } }() ? "text/plain" : "application/json"
+        let type: String
+        switch request.kind {
+        case _ where request.eventStream: type = "text/event-stream"
+        case .log where request.kube: type = "text/plain"
+        default: type = "application/json"
+        }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         guard writeAll(fd, Array(head.utf8)) else { return }
         let writer = ChunkWriter(server: self, fd: fd, eventStream: request.eventStream)
@@ -192,8 +184,7 @@ extension DemoServer {
         var tick = cluster.tickCount
         func matches(_ object: JSONValue) -> Bool {
             let ns = object["metadata"]?["namespace"]?.stringValue ?? ""
-            let name = object["metadata"]?["name"]?.stringValue ?? ""
-            return (request.namespace.isEmpty || ns == request.namespace) && request.namespaces(ns) && request.names(name)
+            return (request.namespace.isEmpty || ns == request.namespace) && request.filter.accepts(object)
         }
         func message(_ type: String, _ object: JSONValue) -> [UInt8] {
             if kube { return JSONValue.object([("type", .string(type)), ("object", DemoServer.compressingNodes(object))]).serialized() + [10] }

@@ -75,10 +75,11 @@ extension AppModel {
     }
 
     /// Finds the children among the candidates again and rebuilds the tree with them.
-    func relinkChildren() {
+    /// - Parameter always: build the tree even when the links did not change (the workflow's nodes did).
+    func relinkChildren(always: Bool = false) {
         guard var state = open, let workflow = state.workflow else { return }
         let found = ChildFinder.children(of: workflow, among: Array(state.children.candidates.values), now: now)
-        guard found != state.children.byStep || state.tree == nil else { return }
+        guard always || found != state.children.byStep || state.tree == nil else { return }
         state.children.byStep = found
         open = state
         rebuildTree()
@@ -208,8 +209,7 @@ extension AppModel {
                 tallies[parent] = tally
             }
             for (parent, byPhase) in phases {
-                tallies[parent]?.byPhase = NodeTree.phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
-                    + byPhase.filter { !NodeTree.phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                tallies[parent]?.byPhase = NodeTree.ordered(byPhase)
             }
         } else {
             shown = list.all

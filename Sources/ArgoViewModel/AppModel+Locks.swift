@@ -1,9 +1,12 @@
 import ArgoAPI
 
 extension AppModel {
-    /// Builds the lock model again from everything known: the listed workflows, the open workflow's children
-    /// and candidates, the `:sem` query's workflows, and the nodes of the open workflow and its unfolded children.
-    func refreshLocks() {
+    /// What is known changed: the lock model is built again when next asked for.
+    func refreshLocks() { cachedLockBook = nil }
+
+    /// The lock model from everything known: the listed workflows, the open workflow's children and
+    /// candidates, the `:sem` query's workflows, and the nodes of the open workflow and its unfolded children.
+    func buildLockBook() -> LockBook {
         var byKey: [String: Workflow] = [:]
         var order: [String] = []
         func add(_ wf: Workflow) {
@@ -25,15 +28,13 @@ extension AppModel {
                 nodes[WorkflowRef(child)] = child.nodes
             }
         }
-        lockBook = LockBook(workflows: order.compactMap { byKey[$0] }, nodes: nodes)
+        return LockBook(workflows: order.compactMap { byKey[$0] }, nodes: nodes)
     }
 
     /// A holder's name for people: a step of a known workflow by its display name (`migrate(4:pg-audit)` of
     /// `db-migrate-staging-h2v6n`), else the workflow.
     func holderName(_ holder: LockHolder) -> String? {
-        guard let id = holder.nodeID else { return nil }
-        let known = holder.workflow.flatMap { name in locksView.nodes.first { $0.key.name == name }?.value[id] }
-        guard let node = open?.tree?.nodes[id] ?? known else { return nil }
+        guard let node = holderNode(holder) else { return nil }
         // Inside the open workflow its own steps need no workflow name.
         if view == .workflow, holder.workflow == open?.name { return node.shownName }
         return node.shownName + (holder.workflow.map { " of " + $0 } ?? "")
@@ -41,11 +42,15 @@ extension AppModel {
 
     /// Since when a holder holds: its step's start when known, else its workflow's.
     public func holdingSince(_ holder: LockHolder) -> Timestamp? {
-        if let id = holder.nodeID {
-            let known = holder.workflow.flatMap { name in locksView.nodes.first { $0.key.name == name }?.value[id] }
-            if let node = open?.tree?.nodes[id] ?? known { return node.startedAt }
-        }
+        if let node = holderNode(holder) { return node.startedAt }
         return holder.workflow.flatMap { name in list.all.first { $0.name == name } }?.status?.startedAt
+    }
+
+    /// The step a holder names, when its nodes are known (the open tree, or a workflow read for `:sem`).
+    func holderNode(_ holder: LockHolder) -> NodeStatus? {
+        guard let id = holder.nodeID else { return nil }
+        if let node = open?.tree?.nodes[id] { return node }
+        return holder.workflow.flatMap { name in locksView.nodes.first { $0.key.name == name }?.value[id] }
     }
 
     /// A holder as `:sem` lists it.

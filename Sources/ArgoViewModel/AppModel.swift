@@ -220,9 +220,15 @@ public final class AppModel {
     public internal(set) var quitting = false
     /// `argotop NAME@latest`: open the newest workflow when the first page arrives.
     var openLatestWhenListed = false
-    /// Every lock seen (semaphores and mutexes), with holders and queues; rebuilt when the list or the open
-    /// workflow changes.
-    public internal(set) var lockBook = LockBook(workflows: [])
+    /// Every lock seen (semaphores and mutexes), with holders and queues: built when first asked for after the
+    /// list or the open workflow changed (`refreshLocks` marks it stale), not on every watch event.
+    public var lockBook: LockBook {
+        if let cachedLockBook { return cachedLockBook }
+        let book = buildLockBook()
+        cachedLockBook = book
+        return book
+    }
+    var cachedLockBook: LockBook?
     /// `:sem`: the locks view.
     public internal(set) var locksView = LocksViewState()
     /// `:ns`: the namespace picker.
@@ -553,11 +559,7 @@ public final class AppModel {
                 let firstRead = state.workflow == nil
                 state.workflow = workflow
                 open = state
-                if !state.children.candidates.isEmpty {
-                    state.children.byStep = ChildFinder.children(of: workflow, among: Array(state.children.candidates.values), now: now)
-                    open = state
-                }
-                rebuildTree()
+                relinkChildren(always: true)
                 if let id = open?.selectOnLoad, let entry = open?.tree?.entry(ofNode: id) {
                     open?.selectOnLoad = nil
                     select(entry: entry)

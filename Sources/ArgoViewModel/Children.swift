@@ -44,7 +44,7 @@ public enum ChildFinder {
         var stepsWithChild: Set<String> = []
 
         // 1. A step's output parameter that holds a child's name.
-        let steps = nodes.values.filter { $0.type == "Pod" }.sorted(by: stepOrder)
+        let steps = nodes.values.filter { $0.type == "Pod" }.sorted(by: TreeBuilder.before)
         for step in steps {
             for parameter in step.outputs?.parameters ?? [] {
                 guard let value = parameter.value?.trimmingCharacters(in: .whitespacesAndNewlines), let child = byName[value],
@@ -94,14 +94,6 @@ public enum ChildFinder {
         guard step.phase != "Pending", let start = step.startedAt?.seconds else { return false }
         let end = step.finishedAt?.seconds ?? now
         return start - slack <= time && time <= min(end + 0.5, start + creationWindow)
-    }
-
-    static func stepOrder(_ a: NodeStatus, _ b: NodeStatus) -> Bool {
-        let sa = a.startedAt?.seconds ?? .infinity, sb = b.startedAt?.seconds ?? .infinity
-        if sa != sb { return sa < sb }
-        let ia = TreeBuilder.itemIndex(a.shownName), ib = TreeBuilder.itemIndex(b.shownName)
-        if ia != ib { return ia < ib }
-        return a.id < b.id
     }
 
     static func creationOrder(_ a: Workflow, _ b: Workflow) -> Bool {

@@ -203,8 +203,7 @@ public final class NodeTree: @unchecked Sendable {
         queued = entries.reduce(0) { count, entry in
             switch entry.kind {
             case .node(let id):
-                guard let node = all[id], node.phase == "Pending" else { return count }
-                return count + (node.synchronizationStatus?.waiting != nil || (node.message ?? "").hasPrefix("Waiting for ") ? 1 : 0)
+                return count + (all[id].map(NodeTree.waitsOnLock) == true ? 1 : 0)
             case .child(let name): return count + (refs[name]?.isQueued == true ? 1 : 0)
             case .group: return count
             }
@@ -335,8 +334,7 @@ public final class NodeTree: @unchecked Sendable {
     private func addGroup(_ name: String, members: [String], parent: Int) -> Int {
         var byPhase: [String: Int] = [:]
         for member in members { byPhase[nodes[member]?.phase ?? "", default: 0] += 1 }
-        let counts: [(phase: String, count: Int)] = NodeTree.phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
-            + byPhase.filter { !NodeTree.phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let counts = NodeTree.ordered(byPhase)
         let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
         let templates = Set(members.compactMap { nodes[$0]?.templateName })
         groups.append(FanOut(name: name, template: templates.count == 1 ? templates.first! : "", members: members,
@@ -356,7 +354,7 @@ public final class NodeTree: @unchecked Sendable {
             let kids = childrenOfStep[member] ?? []
             if kids.isEmpty {
                 counts.total += 1
-                if let node = nodes[member], node.phase == "Pending" && node.synchronizationStatus?.waiting != nil {
+                if let node = nodes[member], NodeTree.waitsOnLock(node) {
                     counts.queued += 1
                 } else {
                     byPhase[nodes[member]?.phase ?? "", default: 0] += 1
@@ -367,9 +365,19 @@ public final class NodeTree: @unchecked Sendable {
                 if kid.isQueued { counts.queued += 1 } else { byPhase[kid.summary.phase, default: 0] += 1 }
             }
         }
-        counts.byPhase = NodeTree.phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
-            + byPhase.filter { !NodeTree.phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        counts.byPhase = NodeTree.ordered(byPhase)
         return counts
+    }
+
+    /// A step Pending on a semaphore or mutex: `synchronizationStatus.waiting`, or in older objects the message.
+    public static func waitsOnLock(_ node: NodeStatus) -> Bool {
+        node.phase == "Pending" && (node.synchronizationStatus?.waiting != nil || (node.message ?? "").hasPrefix("Waiting for "))
+    }
+
+    /// Counts by phase in the order rows show them: the known phases first, then any other by name.
+    static func ordered(_ byPhase: [String: Int]) -> [(phase: String, count: Int)] {
+        phaseOrder.compactMap { phase in byPhase[phase].map { (phase, $0) } }
+            + byPhase.filter { !phaseOrder.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     static let phaseOrder = ["Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted"]

@@ -126,9 +126,8 @@ if let kube {
     model.context = kube.context
     runtime.contextSwitcher = { name in
         do {
-            var next = try kube.config.resolve(context: name, namespaceOverride: nil).connectionSettings(extraHeaders: flags.headers)
-            if flags.insecureSkipVerify { next.insecureSkipVerify = true }
-            if let ca = flags.caFile { next.caFile = ca }
+            let endpoint = try kube.config.resolve(context: name, namespaceOverride: nil)
+            let next = overriding(endpoint.connectionSettings(extraHeaders: flags.headers), with: flags, environment: environment)
             return .success((ArgoClient(settings: next, transferLog: transferLog), "\(name) · " + next.displayServer))
         } catch {
             return .failure(ContextError("\(error)"))
@@ -178,14 +177,7 @@ func kubernetesSettings(
         let config = try KubeConfig.load(kubeconfigFlag: kubeconfig, environment: environment)
         let namespace = flags.allNamespaces ? "" : flags.namespace ?? environment["ARGO_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
         let endpoint = try config.resolve(context: context, namespaceOverride: namespace)
-        var settings = endpoint.connectionSettings(extraHeaders: flags.headers)
-        if let token = flags.token ?? environment["ARGO_TOKEN"], !token.isEmpty {
-            settings.authorization = token.contains(" ") ? token : "Bearer " + token
-        }
-        if flags.insecureSkipVerify { settings.insecureSkipVerify = true }
-        if let ca = flags.caFile { settings.caFile = ca }
-        if let cert = flags.clientCertFile { settings.clientCertFile = cert }
-        if let key = flags.clientKeyFile { settings.clientKeyFile = key }
+        let settings = overriding(endpoint.connectionSettings(extraHeaders: flags.headers), with: flags, environment: environment)
         return (settings, config, endpoint.context, endpoint.credentialExpiry)
     } catch KubeConfigError.noKubeconfig(let paths) {
         fail("no Argo Server and no kubeconfig: give --server URL or ARGO_SERVER=host:port for Argo Server, "
@@ -193,6 +185,19 @@ func kubernetesSettings(
     } catch {
         fail("\(error)")
     }
+}
+
+/// A kubeconfig context's settings under what the command line and the environment say: a token
+/// (`--token`, `ARGO_TOKEN`), TLS verification off, a CA file, a client certificate. For the first context and
+/// for every `:ctx` alike.
+func overriding(_ settings: ConnectionSettings, with flags: ConnectionSettings.Flags, environment: [String: String]) -> ConnectionSettings {
+    var settings = settings
+    if let token = (flags.token ?? environment["ARGO_TOKEN"]).flatMap(ConnectionSettings.normalizeToken) { settings.authorization = token }
+    if flags.insecureSkipVerify { settings.insecureSkipVerify = true }
+    if let ca = flags.caFile { settings.caFile = ca }
+    if let cert = flags.clientCertFile { settings.clientCertFile = cert }
+    if let key = flags.clientKeyFile { settings.clientKeyFile = key }
+    return settings
 }
 
 /// An exec plugin's credential, fetched again (through the kubeconfig's cache, which runs the plugin) once it
