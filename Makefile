@@ -27,13 +27,24 @@ test: build
 screens: build
 	RECORD_SCREENS=1 $(SWIFT) test --filter ScreensTests
 
-## One optimized binary: the Swift runtime and libgcc linked in; it loads libc, libm, libstdc++, ncursesw/tinfo,
-## libcurl and zlib (a dependency of libcurl anyway).
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+## One optimized binary: the Swift runtime, libgcc, libstdc++ and zlib linked in; it loads only libc (with libm
+## and the loader), ncursesw/tinfo and libcurl. The linker takes libstdc++.a and libz.a from STATIC_LIBS, which
+## it searches before the system's directories; the target fails if the binary names any other shared library.
+STATIC_LIBS := .build/static-libs
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -static-libgcc \
+	-Xlinker -L$(CURDIR)/$(STATIC_LIBS)
+RELEASE_ALLOWED := libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libncursesw.so.6 libtinfo.so.6 libcurl.so.4
 release: deps
+	@mkdir -p $(STATIC_LIBS) && for lib in libstdc++.a libz.a; do \
+		path="$$(cc -print-file-name=$$lib)"; [ -f "$$path" ] || path="/usr/lib/$$(cc -print-multiarch)/$$lib"; \
+		[ -f "$$path" ] || { echo "release: $$lib not found (install libstdc++-12-dev and zlib1g-dev)"; exit 1; }; \
+		ln -sf "$$path" $(STATIC_LIBS)/$$lib; done
 	$(SWIFT) build $(RELEASE_FLAGS)
-	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/argotop"; echo "release binary: $$bin"; \
-		echo "shared libraries it loads:"; readelf -d "$$bin" | grep NEEDED | sed 's/.*\[/  /; s/\]//'
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/argotop"; echo "release binary: $$bin ($$(du -m "$$bin" | cut -f1) MB)"; \
+		echo "shared libraries it loads:"; needed="$$(readelf -d "$$bin" | grep NEEDED | sed 's/.*\[//; s/\]//')"; \
+		echo "$$needed" | sed 's/^/  /'; \
+		for lib in $$needed; do case " $(RELEASE_ALLOWED) " in *" $$lib "*) ;; \
+			*) echo "release: $$lib is not one of: $(RELEASE_ALLOWED)"; exit 1 ;; esac; done
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-fuzzcheck

@@ -284,8 +284,6 @@ struct Options {
                 options.size = (c, r)
             case "--keys": options.keys = try take()
             case "--state-file": options.stateFile = try take()
-            case "--kubeconfig", "--context":
-                throw UsageError("\(flag): the Kubernetes API mode is not built yet; use --server or ARGO_SERVER")
             default:
                 if arg.hasPrefix("-") && arg != "-" { throw UsageError("unknown option \(arg) (argotop --help lists them)") }
                 guard options.workflow == nil else { throw UsageError("one workflow at a time, not \(arg)") }
