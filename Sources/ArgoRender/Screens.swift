@@ -147,7 +147,14 @@ public enum Screens {
         header(columns, y: 1, into: &canvas)
 
         if visible.isEmpty {
-            let text = list.loadedOnce ? "  no workflows in \(model.namespace.isEmpty ? "any namespace" : "namespace " + model.namespace)" : "  loading workflows…"
+            let text: String
+            if list.loadedOnce {
+                text = model.namespace.isEmpty
+                    ? "  no workflows in any namespace"
+                    : "  no workflows in namespace \(model.namespace)  (:ns picks another, :ns -A shows all)"
+            } else {
+                text = model.listFailedBeforeFirstPage ? "  no workflows to show: the list could not be read (below)" : "  loading workflows…"
+            }
             canvas.put(text, x: 0, y: 2, style: .dim)
             return
         }

@@ -214,6 +214,8 @@ public final class AppModel {
     /// What the error is about, so that a success elsewhere does not wipe it.
     var errorSource: ErrorSource?
     enum ErrorSource { case list, workflow, watch }
+    /// The list could not be read and nothing of it has been shown yet.
+    public var listFailedBeforeFirstPage: Bool { errorSource == .list && !list.loadedOnce }
     public internal(set) var notice: String?
     public internal(set) var requests = 0
     public internal(set) var bytesReceived = 0

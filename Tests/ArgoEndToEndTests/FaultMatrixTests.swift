@@ -54,6 +54,9 @@ final class FaultMatrixTests: XCTestCase {
         let r = try run("status:401:list")
         // What to do comes first, so that it is on screen even at 120 columns.
         assertWords(r, ["401", "token", "argo auth token", "ARGO_TOKEN"])
+        // The body says the list failed instead of promising it is loading.
+        XCTAssertTrue(r.screen.contains("the list could not be read"), r.screen)
+        XCTAssertFalse(r.screen.contains("loading workflows"), r.screen)
     }
 
     func testList403NamesTheNamespace() throws {

@@ -70,7 +70,7 @@ extension TLSTests {
         // --context and -n pick where to look; a wrong token is said in words.
         let other = try bare(["KUBECONFIG": config], ["--context", "other"])
         XCTAssertEqual(other.state["namespace"] as? String, "staging")
-        XCTAssertTrue(other.screen.contains("no workflows in namespace staging"), other.screen)
+        XCTAssertTrue(other.screen.contains("no workflows in namespace staging  (:ns picks another"), other.screen)
         let flagged = try bare(["KUBECONFIG": config], ["--context", "other", "-n", "argo"])
         XCTAssertEqual(flagged.state["namespace"] as? String, "argo")
         // :ctx lists the contexts and switches to another (its namespace) without leaving.
