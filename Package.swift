@@ -9,7 +9,8 @@ let package = Package(
         .executable(name: "argotop", targets: ["argotop"])
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2")
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -18,7 +19,13 @@ let package = Package(
         .target(name: "ArgoAPI", dependencies: ["CCurl", "CZlib"]),
         .target(name: "ArgoViewModel", dependencies: ["ArgoAPI"]),
         .target(name: "ArgoRender", dependencies: ["ArgoViewModel"]),
-        .target(name: "ArgoDemo", dependencies: ["ArgoAPI"]),
+        // Served through SwiftNIO's HTTP/1.1 server pipeline (NIOHTTP1).
+        .target(
+            name: "ArgoDemo",
+            dependencies: [
+                "ArgoAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // Reads kubeconfig files (KUBECONFIG, --kubeconfig, --context) into Kubernetes API connection settings.
         .target(name: "ArgoKube", dependencies: ["ArgoAPI", .product(name: "Yams", package: "Yams")]),
         .target(name: "ArgoTerminal", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "CNcurses"]),

@@ -111,7 +111,7 @@ extension DemoServer {
     }
 
     /// Answers a request with `fault`; the connection is closed afterwards.
-    func serveFault(_ fd: Int32, _ fault: DemoFault, method: String, target: String, headers: [String: String]) {
+    func serveFault(_ connection: DemoConnection, _ fault: DemoFault, method: String, target: String, headers: [String: String]) {
         let family = DemoServer.faultTarget(target)
         let streaming = family == .watch || (family == .log && target.contains("logOptions.follow=true"))
         // A body of the right shape to cut: the real answer for plain calls, a watch event for streams.
@@ -122,55 +122,44 @@ extension DemoServer {
             let answer = respond(method: method, target: target, headers: headers)
             return answer.body.count >= 16 ? answer.body : Array(#"{"metadata":{"resourceVersion":"1"},"items":null}"#.utf8)
         }
-        func head(_ status: Int, _ type: String, length: Int?) -> [UInt8] {
-            let size = length.map { "Content-Length: \($0)\r\n" } ?? "Transfer-Encoding: chunked\r\n"
-            return Array("HTTP/1.1 \(status) \(reason(status))\r\nContent-Type: \(type)\r\n\(size)Connection: close\r\n\r\n".utf8)
-        }
+        let json = "application/json"
         switch fault.kind {
         case .status(let code):
-            let body = faultRefusal(code, target: target).body
-            _ = writeAll(fd, head(code, "application/json", length: body.count) + body)
+            connection.answer(code, contentType: json, body: faultRefusal(code, target: target).body, close: true)
         case .html502:
             let body = Array("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n".utf8)
-            _ = writeAll(fd, head(502, "text/html", length: body.count) + body)
+            connection.answer(502, contentType: "text/html", body: body, close: true)
         case .truncated:
+            // Whole by its length, but only the first half of the JSON.
             let body = realBody()
-            let half = Array(body.prefix(body.count / 2))
-            _ = writeAll(fd, head(200, "application/json", length: half.count) + half)
+            connection.answer(200, contentType: json, body: Array(body.prefix(body.count / 2)), close: true)
         case .malformed:
             let body = Array(#"{"metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":"x"},,]}"#.utf8) + [10]
-            _ = writeAll(fd, head(200, "application/json", length: body.count) + body)
+            connection.answer(200, contentType: json, body: body, close: true)
         case .reset:
+            // Half the body its length promises, then a TCP reset instead of an orderly end.
             let body = realBody()
-            let half = Array(body.prefix(body.count / 2))
-            _ = writeAll(fd, head(200, "application/json", length: body.count) + half)
-            // SO_LINGER 0: close sends RST, not FIN.
-            var linger = Foundation.linger(l_onoff: 1, l_linger: 0)
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Foundation.linger>.size))
-        case .stall:
-            let body = realBody()
-            let half = Array(body.prefix(body.count / 2))
-            _ = writeAll(fd, head(200, "application/json", length: body.count) + half)
-            // Silence until the client gives up (or two minutes pass).
-            let deadline = Date(timeIntervalSinceNow: 120)
-            while Date() < deadline, !isStopped {
-                var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                if poll(&probe, 1, 100) > 0 {
-                    if probe.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }
-                    var byte: UInt8 = 0
-                    if recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) <= 0 { break }
-                }
+            if connection.head(200, contentType: json, length: body.count, close: true) {
+                connection.body(Array(body.prefix(body.count / 2)))
             }
+            connection.reset()
+        case .stall:
+            // Half the body, then silence until the client gives up (or two minutes pass).
+            let body = realBody()
+            if connection.head(200, contentType: json, length: body.count, close: true) {
+                connection.body(Array(body.prefix(body.count / 2)))
+                connection.waitForClientToLeave(seconds: 120) { isStopped }
+            }
+            connection.close()
         case .huge:
             // A JSON array of zeros that goes on until the client hangs up (at most 4 GiB), never held in memory.
-            guard writeAll(fd, head(200, "application/json", length: nil)) else { return }
-            let piece = Array(String(repeating: "0,", count: 32 * 1024).utf8)
-            let chunk = Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10]
-            guard writeAll(fd, Array("1\r\n[\r\n".utf8)) else { return }
-            var sent = 0
-            while sent < 1 << 32, !isStopped, writeAll(fd, chunk) { sent += piece.count }
+            if connection.head(200, contentType: json, length: nil, close: true), connection.body(Array("[".utf8)) {
+                let piece = Array(String(repeating: "0,", count: 32 * 1024).utf8)
+                var sent = 0
+                while sent < 1 << 32, !isStopped, connection.body(piece) { sent += piece.count }
+            }
+            connection.close()
         }
-        shutdown(fd, Int32(SHUT_WR))
     }
 
     /// Argo Server's words for a refusal with this status.

@@ -28,7 +28,7 @@ public final class DemoServer: @unchecked Sendable {
     var faults_ = DemoFaults()
     /// Faults that answer whole requests (`inject(_:)`).
     var injected: [DemoFault] = []
-    private var listenFD: Int32 = -1
+    private var transport: DemoTransport?
     let lock = NSLock()
     private var log: [String] = []
     private var stopped = false
@@ -42,47 +42,25 @@ public final class DemoServer: @unchecked Sendable {
         if let text = ProcessInfo.processInfo.environment["ARGOTOP_DEMO_TOKEN"], !text.isEmpty { token = text }
     }
 
-    /// Binds 127.0.0.1:`port` (0 picks a free port) and serves on background threads.
+    /// Binds 127.0.0.1:`port` (0 picks a free port) and serves (SwiftNIO's HTTP/1.1 server, `DemoTransport`).
     public func start(port requested: Int = 0) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DemoServerError("socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(requested).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let transport = try DemoTransport(port: requested) { [weak self] request, connection in
+            guard let self else { return connection.close() }
+            self.serve(request, connection)
         }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw DemoServerError("cannot listen on 127.0.0.1:\(requested): \(reason)")
-        }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: actual.sin_port))
-        lock.withLock { listenFD = fd }
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "argotop-demo-server"
-        thread.start()
+        port = transport.port
+        lock.withLock { self.transport = transport }
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public func stop() {
-        lock.lock()
-        stopped = true
-        let fd = listenFD
-        listenFD = -1
-        lock.unlock()
-        // shutdown() wakes the accept loop, which then closes the socket itself (so it never accepts on a
-        // descriptor number that was closed and reused).
-        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
+        let transport = lock.withLock {
+            stopped = true
+            defer { self.transport = nil }
+            return self.transport
+        }
+        transport?.stop()
     }
 
     var isStopped: Bool { lock.withLock { stopped } }
@@ -94,107 +72,28 @@ public final class DemoServer: @unchecked Sendable {
         return log
     }
 
-    private func acceptLoop() {
-        let listening = lock.withLock { listenFD }
-        defer { close(listening) }
-        while true {
-            let client = accept(listening, nil, nil)
-            if client < 0 {
-                lock.lock()
-                let done = stopped
-                lock.unlock()
-                if done || errno == EBADF || errno == EINVAL { return }
-                continue
-            }
-            var one: Int32 = 1
-            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let thread = Thread { [self] in serve(client) }
-            thread.start()
+    /// Answers one request (on a thread of its own, see `DemoTransport`).
+    private func serve(_ request: DemoRequest, _ connection: DemoConnection) {
+        lock.withLock { log.append("\(request.method) \(request.target)") }
+        if let token = requiredToken, request.headers["authorization"] != "Bearer " + token {
+            connection.answer(401, contentType: "application/json", body: error(401, code: 16, "token not valid or missing").body)
+            return
         }
-    }
-
-    private func serve(_ fd: Int32) {
-        defer { close(fd) }
-        var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            // Read one request head.
-            var headEnd: Int?
-            while headEnd == nil {
-                if let end = findHeadEnd(buffer) {
-                    headEnd = end
-                    break
-                }
-                let n = read(fd, &chunk, chunk.count)
-                if n <= 0 { return }
-                buffer += chunk[0..<n]
-                if buffer.count > 1 << 20 { return }
-            }
-            let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-            var lines = head.components(separatedBy: "\r\n")
-            let requestLine = lines.removeFirst()
-            var headers: [String: String] = [:]
-            for line in lines {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-            let bodyLength = Int(headers["content-length"] ?? "0") ?? 0
-            let total = headEnd! + 4 + bodyLength
-            while buffer.count < total {
-                let n = read(fd, &chunk, chunk.count)
-                if n <= 0 { return }
-                buffer += chunk[0..<n]
-            }
-            buffer.removeFirst(total)
-            let parts = requestLine.split(separator: " ")
-            guard parts.count >= 2 else { return }
-            lock.lock()
-            log.append("\(parts[0]) \(parts[1])")
-            lock.unlock()
-
-            if let token = requiredToken, headers["authorization"] != "Bearer " + token {
-                let body = error(401, code: 16, "token not valid or missing").body
-                let head = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
-                if !writeAll(fd, Array(head.utf8) + body) { return }
-                continue
-            }
-            if let fault = takeInjectedFault(for: String(parts[1])) {
-                serveFault(fd, fault, method: String(parts[0]), target: String(parts[1]), headers: headers)
-                return
-            }
-            let kube = kubeTarget(String(parts[1]))
-            let target = kube?.argoTarget ?? String(parts[1])
-            if String(parts[0]) == "GET", var stream = streamRequest(target: target, headers: headers) {
-                if kube != nil { stream.kube = true }
-                serveStream(fd, stream)
-                return
-            }
-            var response = kube?.kind == .namespaces ? namespaceList()
-                : respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil)
-            if kube != nil { response = kubeStatus(response) }
-            let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
-            var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
-            out += response.body
-            if !writeAll(fd, out) || !keepAlive { return }
+        if let fault = takeInjectedFault(for: request.target) {
+            serveFault(connection, fault, method: request.method, target: request.target, headers: request.headers)
+            return
         }
-    }
-
-    private func findHeadEnd(_ buffer: [UInt8]) -> Int? {
-        guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
-            return i
+        let kube = kubeTarget(request.target)
+        let target = kube?.argoTarget ?? request.target
+        if request.method == "GET", var stream = streamRequest(target: target, headers: request.headers) {
+            if kube != nil { stream.kube = true }
+            serveStream(connection, stream)
+            return
         }
-        return nil
-    }
-
-    func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        var response = kube?.kind == .namespaces ? namespaceList()
+            : respond(method: request.method, target: target, headers: request.headers, kube: kube != nil)
+        if kube != nil { response = kubeStatus(response) }
+        connection.answer(response.status, contentType: response.contentType, body: response.body)
     }
 
     struct Response: Error {

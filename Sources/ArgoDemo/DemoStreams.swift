@@ -60,15 +60,13 @@ extension DemoServer {
             fields: FieldCleaner(query["fields"] ?? ""))
     }
 
-    /// Serves one stream on `fd` until it ends, the client leaves, or the server stops.
-    func serveStream(_ fd: Int32, _ request: StreamRequest) {
+    /// Serves one stream on `connection` until it ends, the client leaves, or the server stops.
+    func serveStream(_ connection: DemoConnection, _ request: StreamRequest) {
         if case .watch(let watch) = request.kind, let after = watch.after, after < cluster.oldestResumableVersion {
             // Kubernetes' words for a watch from a version it no longer keeps.
             var refusal = error(410, code: 10, "too old resource version: \(after) (\(cluster.oldestResumableVersion + 1))")
             if request.kube { refusal = kubeStatus(refusal) }
-            let body = refusal.body
-            let head = "HTTP/1.1 410 Gone\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-            _ = writeAll(fd, Array(head.utf8) + body)
+            connection.answer(410, contentType: "application/json", body: refusal.body, close: true)
             return
         }
         let type: String
@@ -77,9 +75,11 @@ extension DemoServer {
         case .log where request.kube: type = "text/plain"
         default: type = "application/json"
         }
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        guard writeAll(fd, Array(head.utf8)) else { return }
-        let writer = ChunkWriter(server: self, fd: fd, eventStream: request.eventStream)
+        // No length: the transport sends the body in chunks.
+        guard connection.head(200, contentType: type, length: nil, close: true, extra: [("Cache-Control", "no-cache")]) else {
+            return connection.close()
+        }
+        let writer = ChunkWriter(server: self, connection: connection, eventStream: request.eventStream)
         let clean: Bool
         switch request.kind {
         case .log(var log):
@@ -87,26 +87,26 @@ extension DemoServer {
             clean = followLog(log, writer)
         case .watch(let watch): clean = followWatch(watch, writer, kube: request.kube)
         }
-        if clean { _ = writeAll(fd, Array("0\r\n\r\n".utf8)) }
-        shutdown(fd, Int32(SHUT_RDWR))
+        // A clean end sends the last chunk; otherwise the connection just closes (an abrupt end).
+        if clean { connection.end(close: true) } else { connection.close() }
     }
 
     final class ChunkWriter {
         let server: DemoServer
-        let fd: Int32
+        let connection: DemoConnection
         let eventStream: Bool
         var lastWrite = Date()
 
-        init(server: DemoServer, fd: Int32, eventStream: Bool) {
+        init(server: DemoServer, connection: DemoConnection, eventStream: Bool) {
             self.server = server
-            self.fd = fd
+            self.connection = connection
             self.eventStream = eventStream
         }
 
         func write(_ bytes: [UInt8]) -> Bool {
             guard !bytes.isEmpty else { return true }
             lastWrite = Date()
-            return server.writeAll(fd, Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10])
+            return connection.body(bytes)
         }
 
         /// A keep-alive comment when one is due (server-sent events only); false when the client is gone.
@@ -115,14 +115,8 @@ extension DemoServer {
             return write(Array(":\n".utf8))
         }
 
-        /// Whether the client hung up (a read would give end-of-file).
-        var clientLeft: Bool {
-            var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&probe, 1, 0) > 0 else { return false }
-            if probe.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
-            var byte: UInt8 = 0
-            return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
-        }
+        /// Whether the client hung up.
+        var clientLeft: Bool { connection.clientLeft }
 
         /// Waits for the cluster to move (at most a short while, so keep-alives and hang-ups are noticed).
         func wait(after tick: Int) -> Int {
