@@ -126,7 +126,10 @@ public final class DemoServer: @unchecked Sendable {
         case "cron-workflows":
             // `/api/v1/cron-workflows/{ns}`: every CronWorkflow of the namespace (`{ns}` empty: all).
             let ns = rest.count >= 2 ? rest[1] : ""
-            let items = cluster.cronWorkflows.filter { ns.isEmpty || $0["metadata"]?["namespace"]?.stringValue == ns }
+            var items = cluster.cronWorkflows.filter { ns.isEmpty || $0["metadata"]?["namespace"]?.stringValue == ns }
+            // The Kubernetes API gives the stored object (an old manifest keeps its single `schedule`); Argo
+            // Server v4 answers with `schedules` only.
+            if !kube { items = items.map(DemoServer.withSchedules) }
             if kube {
                 return json(.object([("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string("CronWorkflowList")),
                                      ("metadata", .object([])), ("items", .array(items))]))
@@ -134,6 +137,12 @@ public final class DemoServer: @unchecked Sendable {
             return json(.object([("metadata", .object([])), ("items", items.isEmpty ? .null : .array(items))]))
         case "info":
             return json(.object([("managedNamespace", .string(cluster.namespace))]))
+        case "userinfo":
+            // Who the server thinks the caller is (a service account, as with a token from `argo auth token`).
+            return json(.object([
+                ("subject", .string("system:serviceaccount:\(cluster.namespace):demo")), ("serviceAccountName", .string("demo")),
+                ("serviceAccountNamespace", .string(cluster.namespace)),
+            ]))
         case "workflows":
             if rest.count == 2 || (rest.count == 1) {
                 return list(namespace: rest.count == 2 ? rest[1] : "", query: query, kube: kube)
@@ -276,6 +285,17 @@ public final class DemoServer: @unchecked Sendable {
         }
         let body: JSONValue = .object([("metadata", .object(metadata)), ("items", page.isEmpty ? .null : .array(page))])
         return json(FieldCleaner(query["fields"] ?? "").clean(body))
+    }
+
+    /// A CronWorkflow as Argo Server v4 gives it: a legacy single `schedule` becomes `schedules`.
+    static func withSchedules(_ cron: JSONValue) -> JSONValue {
+        guard case .object(var fields) = cron, let index = fields.firstIndex(where: { $0.0 == "spec" }),
+            case .object(var spec) = fields[index].1, let legacy = spec.firstIndex(where: { $0.0 == "schedule" })
+        else { return cron }
+        let schedule = spec.remove(at: legacy).1
+        if !spec.contains(where: { $0.0 == "schedules" }) { spec.insert(("schedules", .array([schedule])), at: legacy) }
+        fields[index].1 = .object(spec)
+        return .object(fields)
     }
 
     func json(_ value: JSONValue) -> Response { Response(status: 200, body: value.serialized()) }
