@@ -12,6 +12,8 @@ struct Options {
     var demoServer = false
     var port = 2746
     var ordinaryWorkflows = 60
+    /// The demo cluster's seed: the same seed gives the same cluster and the same simulation.
+    var demoSeed: UInt64 = 42
     var headless = false
     var size = (cols: 120, rows: 40)
     var keys = ""
@@ -72,6 +74,7 @@ struct Options {
             Flag(names: ["--demo-clock"], value: "<frozen|live>", help: "frozen: the demo's clock stands at 2026-11-28T12:00:00Z (for captures)", completion: .words(["frozen", "live"])),
             Flag(names: ["--demo-speed"], value: "<x>", help: "the live demo's time runs x times faster (default 1)"),
             Flag(names: ["--demo-workflows"], value: "<n>", help: "ordinary workflows beside the designed ones (default 60)"),
+            Flag(names: ["--demo-seed"], value: "<n>", help: "the seed the demo cluster is generated from (default 42)"),
             Flag(names: ["--port"], value: "<n>", help: "with demo-server: the port to listen on (default 2746)"),
         ]),
         ("HEADLESS (prints the final screen as text; KEYS are words split on spaces: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS> <Space> <C-c> are named keys, any other word is typed)", [
@@ -262,6 +265,9 @@ struct Options {
             case "--demo-speed":
                 guard let x = Double(try take()), x > 0, x <= 1000 else { throw UsageError("--demo-speed wants a number from 0 to 1000") }
                 options.demoSpeed = x
+            case "--demo-seed":
+                guard let n = UInt64(try take()) else { throw UsageError("--demo-seed wants a whole number") }
+                options.demoSeed = n
             case "--demo-workflows":
                 guard let n = Int(try take()), n >= 0 else { throw UsageError("--demo-workflows wants a number") }
                 options.ordinaryWorkflows = n

@@ -33,8 +33,9 @@ var clock: () -> Double = options.frozenClock ? { DemoCluster.frozenNow } : { Da
 
 /// The demo cluster: frozen for captures, else alive (its own clock, `--demo-speed` times the wall's).
 func makeCluster() -> DemoCluster {
-    if options.frozenClock { return DemoCluster(now: DemoCluster.frozenNow, ordinary: options.ordinaryWorkflows) }
-    let cluster = DemoCluster(now: Date().timeIntervalSince1970, ordinary: options.ordinaryWorkflows, clock: .live(speed: options.demoSpeed))
+    if options.frozenClock { return DemoCluster(now: DemoCluster.frozenNow, seed: options.demoSeed, ordinary: options.ordinaryWorkflows) }
+    let cluster = DemoCluster(
+        now: Date().timeIntervalSince1970, seed: options.demoSeed, ordinary: options.ordinaryWorkflows, clock: .live(speed: options.demoSpeed))
     clock = { cluster.now }
     return cluster
 }

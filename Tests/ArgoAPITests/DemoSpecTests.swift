@@ -102,6 +102,33 @@ final class DemoSpecTests: DemoServerTestCase {
         }
     }
 
+    /// `fields` keeps what it names (and the ancestors on the way), or, with a leading `-`, leaves out what it
+    /// names, as Argo's util/fields does; on lists it applies to the whole answer (`items.` prefixes).
+    func testFieldsIncludeAndExcludeAsArgoDoes() throws {
+        let (_, kept) = try fetch("/api/v1/workflows/argo/db-auditing-x7k2p?fields=metadata.name,status.phase")
+        let object = try XCTUnwrap(kept as? [String: Any])
+        XCTAssertEqual(Set(object.keys), ["metadata", "status"])
+        XCTAssertEqual(Set((object["metadata"] as? [String: Any] ?? [:]).keys), ["name"])
+        XCTAssertEqual((object["status"] as? [String: Any])?.count, 1)
+        XCTAssertEqual((object["status"] as? [String: Any])?["phase"] as? String, "Failed")
+
+        let (_, whole) = try fetch("/api/v1/workflows/argo/db-auditing-x7k2p")
+        let (_, lighter) = try fetch("/api/v1/workflows/argo/db-auditing-x7k2p?fields=-status.nodes")
+        let full = try XCTUnwrap((whole as? [String: Any])?["status"] as? [String: Any])
+        let trimmed = try XCTUnwrap((lighter as? [String: Any])?["status"] as? [String: Any])
+        XCTAssertNotNil(full["nodes"])
+        XCTAssertNil(trimmed["nodes"])
+        XCTAssertEqual(Set(full.keys).subtracting(["nodes"]), Set(trimmed.keys), "only the nodes are left out")
+
+        let (_, list) = try fetch("/api/v1/workflows/argo?listOptions.limit=3&fields=metadata.continue,items.metadata.name")
+        let items = try XCTUnwrap((list as? [String: Any])?["items"] as? [[String: Any]])
+        XCTAssertEqual(items.count, 3)
+        for item in items {
+            XCTAssertEqual(Set(item.keys), ["metadata"])
+            XCTAssertEqual(Set((item["metadata"] as? [String: Any] ?? [:]).keys), ["name"])
+        }
+    }
+
     /// The checker agrees with Argo itself: the real Workflow objects from Argo's tests pass it.
     func testRealWorkflowsConform() throws {
         let spec = try spec()
