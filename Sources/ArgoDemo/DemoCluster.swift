@@ -69,6 +69,7 @@ public final class DemoCluster: @unchecked Sendable {
         var built: [(Double, JSONValue)] = []
         for builder in designed() { built.append((builder.created, builder.build())) }
         for i in 0..<ordinary { let b = ordinaryWorkflow(i, random: &random); built.append((b.created, b.build())) }
+        for b in otherNamespaceWorkflows(seed: seed) { built.append((b.created, b.build())) }
         built.sort { $0.0 > $1.0 }
         list = built.map { $0.1 }
         reindex()

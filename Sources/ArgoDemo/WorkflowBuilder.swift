@@ -39,6 +39,8 @@ final class WorkflowBuilder {
     var finishedAt: Double?
     var entrypoint = "main"
     var semaphore: String?
+    /// A workflow-level mutex (`spec.synchronization.mutexes`), by name.
+    var mutex: String?
     var podNameFormat = "v2"
     /// The parent workflow, as `ownerReferences` names it (`setOwnerReference: true`).
     var owner: String?
@@ -178,6 +180,9 @@ final class WorkflowBuilder {
         var spec: [(String, JSONValue)] = [("entrypoint", .string(entrypoint)), ("arguments", .object([]))]
         if let semaphore {
             spec.append(("synchronization", .object([("semaphores", .array([.object([("configMapKeyRef", .object([("name", .string("semaphore-config")), ("key", .string(semaphore))]))])]))])))
+        }
+        if let mutex {
+            spec.append(("synchronization", .object([("mutexes", .array([.object([("name", .string(mutex))])]))])))
         }
         var status: [(String, JSONValue)] = [("phase", .string(phase))]
         if let startedAt { status.append(("startedAt", .string(rfc3339(startedAt)))) }

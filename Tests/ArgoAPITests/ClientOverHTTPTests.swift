@@ -26,7 +26,7 @@ final class ClientOverHTTPTests: DemoServerTestCase {
             token = page.metadata?.continue.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil && pages < 100
         XCTAssertGreaterThanOrEqual(names.count, 1_200)
-        XCTAssertEqual(names.count, server.cluster.workflows.count)
+        XCTAssertEqual(names.count, server.cluster.workflows(inNamespace: "argo").count)
         XCTAssertEqual(Set(names).count, names.count, "no workflow twice across pages")
         XCTAssertEqual(pages, (names.count + 99) / 100)
         let lists = server.requestLog.filter { $0.hasPrefix("GET /api/v1/workflows/argo?") }

@@ -58,8 +58,12 @@ final class DemoSpecTests: DemoServerTestCase {
         XCTAssertEqual(items.count, 5)
 
         // Every workflow of the cluster, whole (nodes, outputs, synchronization, children of all kinds).
-        for name in server.cluster.workflows.compactMap({ $0["metadata"]?["name"]?.stringValue }) {
-            let (status, workflow) = try fetch("/api/v1/workflows/argo/\(name)")
+        // Every namespace's (DAGs, steps, fan-outs, container sets, HTTP steps, mutexes).
+        let namespaces = Set(server.cluster.workflows.compactMap { $0["metadata"]?["namespace"]?.stringValue })
+        XCTAssertEqual(namespaces, Set(["argo"] + DemoCluster.otherNamespaces))
+        for workflow in server.cluster.workflows {
+            let name = workflow["metadata"]?["name"]?.stringValue ?? "", ns = workflow["metadata"]?["namespace"]?.stringValue ?? ""
+            let (status, workflow) = try fetch("/api/v1/workflows/\(ns)/\(name)")
             XCTAssertEqual(status, 200, name)
             try assertConforms(workflow, try spec.okSchema(path: "/api/v1/workflows/{namespace}/{name}"), name)
         }
@@ -86,7 +90,7 @@ final class DemoSpecTests: DemoServerTestCase {
     func testStreamMessagesHaveTheDocumentedShapes() throws {
         let spec = try spec()
         let events = try streamMessages("/api/v1/workflow-events/argo")
-        XCTAssertEqual(events.count, server.cluster.workflows.count, "one ADDED message a workflow")
+        XCTAssertEqual(events.count, server.cluster.workflows(inNamespace: "argo").count, "one ADDED message a workflow")
         for event in events {
             try assertConforms(event, try spec.okSchema(path: "/api/v1/workflow-events/{namespace}"), "watch message")
         }

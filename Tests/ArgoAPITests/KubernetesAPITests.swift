@@ -44,8 +44,9 @@ final class KubernetesAPITests: XCTestCase {
             token = page.metadata?.continue
             pages += 1
         } while token != nil && pages < 20
-        XCTAssertEqual(names, cluster.workflows.compactMap { $0["metadata"]?["name"]?.stringValue })
-        XCTAssertEqual(pages, (cluster.workflows.count + 9) / 10)
+        let argo = cluster.workflows(inNamespace: "argo")
+        XCTAssertEqual(names, argo.compactMap { $0["metadata"]?["name"]?.stringValue })
+        XCTAssertEqual(pages, (argo.count + 9) / 10)
         let requests = server.requestLog.filter { $0.contains("/apis/argoproj.io/v1alpha1/namespaces/argo/workflows?") }
         XCTAssertEqual(requests.count, pages)
         XCTAssertTrue(requests.allSatisfy { $0.contains("limit=10") && !$0.contains("fields=") })
