@@ -23,13 +23,17 @@ public final class ArgoClient: @unchecked Sendable {
 
     public func shutdown() { transport.shutdown() }
 
+    /// - Parameter nameContains: Argo Server matches it (`nameFilter=Contains`); the Kubernetes API cannot, and the
+    ///   caller checks names itself.
     public func listWorkflows(
-        namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil,
+        namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil, nameContains: String? = nil,
         handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
     ) {
         let path = kube
             ? KubePaths.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
-            : Endpoints.listWorkflows(namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector)
+            : Endpoints.listWorkflows(
+                namespace: namespace, limit: limit, continueToken: continueToken, labelSelector: labelSelector,
+                nameContains: nameContains)
         readList(path, namespace: namespace, handler: handler)
     }
 

@@ -14,9 +14,15 @@ public enum Endpoints {
         "-status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields",
     ].joined(separator: ",")
 
-    public static func listWorkflows(namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil) -> String {
+    /// - Parameter nameContains: a part of the name (`metadata.name` with `nameFilter=Contains`).
+    public static func listWorkflows(
+        namespace: String, limit: Int, continueToken: String?, labelSelector: String? = nil, nameContains: String? = nil
+    ) -> String {
         var query = [("listOptions.limit", String(limit)), ("fields", listFields)]
         if let labelSelector, !labelSelector.isEmpty { query.append(("listOptions.labelSelector", labelSelector)) }
+        if let nameContains, !nameContains.isEmpty {
+            query += [("listOptions.fieldSelector", "metadata.name=" + nameContains), ("nameFilter", "Contains")]
+        }
         if let token = continueToken, !token.isEmpty { query.append(("listOptions.continue", token)) }
         return "/api/v1/workflows/\(escapePath(namespace))" + queryString(query)
     }

@@ -312,6 +312,12 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     /// Splits `/path?a=b&c=d` and percent-decodes the query.
+    /// A query parameter of a request line from `requestLog` (`GET /path?k=v…`), decoded; nil when absent.
+    public static func queryValue(_ key: String, in requestLine: String) -> String? {
+        let target = requestLine.split(separator: " ", maxSplits: 1).last.map(String.init) ?? requestLine
+        return split(target).1[key]
+    }
+
     static func split(_ target: String) -> (String, [String: String]) {
         guard let q = target.firstIndex(of: "?") else { return (target.removingPercentEncoding ?? target, [:]) }
         var query: [String: String] = [:]

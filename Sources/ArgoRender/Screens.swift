@@ -33,6 +33,9 @@ public enum Screens {
         var x = canvas.put(" argotop ", x: 0, y: 0, style: .title)
         x = canvas.put(" " + model.server, x: x + 1, y: 0, style: .title)
         x = canvas.put("  ns: " + (model.namespace.isEmpty ? "(all)" : model.namespace), x: x, y: 0, style: .title)
+        if let query = model.listQuery, model.view == .workflows {
+            x = canvas.put("  filter: " + query.text, x: x, y: 0, style: .title)
+        }
         let state: String
         switch model.connection {
         case .connecting: state = model.ascii ? "  . connecting" : "  ◷ connecting"
@@ -148,7 +151,9 @@ public enum Screens {
 
         if visible.isEmpty {
             let text: String
-            if list.loadedOnce {
+            if list.loadedOnce, let query = model.listQuery {
+                text = "  no workflows match “\(query.text)” in \(model.namespace.isEmpty ? "any namespace" : "namespace " + model.namespace)  (Esc clears the filter)"
+            } else if list.loadedOnce {
                 text = model.namespace.isEmpty
                     ? "  no workflows in any namespace"
                     : "  no workflows in namespace \(model.namespace)  (:ns picks another, :ns -A shows all)"

@@ -36,8 +36,10 @@ public final class Runtime {
             case .quit:
                 break
             case .fetchListPage(let token):
+                // The `/` filter's selectors go to the server; the model checks every row too.
                 client.listWorkflows(
                     namespace: model.namespace, limit: model.pageSize, continueToken: token,
+                    labelSelector: model.listQuery?.labelSelector, nameContains: model.listQuery?.serverNameWord?.lowercased(),
                     handler: track("the list") { .listPage(continueToken: token, $0, bytes: $1) })
             case .fetchChildCandidates(let namespace, let parent, let after, let token):
                 client.listCreatedAfter(

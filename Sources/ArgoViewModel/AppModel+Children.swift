@@ -184,16 +184,18 @@ extension AppModel {
         let offset = list.cursor.selected - list.cursor.top
         var tallies: [String: ChildCounts] = [:]
         var shown: [Workflow] = []
-        shown.reserveCapacity(list.all.count)
+        // The `/` filter first: rows (and watch events) it does not accept are not shown.
+        let all = listQuery.map { query in list.all.filter(query.accepts) } ?? list.all
+        shown.reserveCapacity(all.count)
         if list.groupChildren {
             var byUID: [String: String] = [:]
             var byName: [String: String] = [:]
-            for wf in list.all {
+            for wf in all {
                 if let uid = wf.metadata.uid { byUID[uid] = wf.namespace + "/" + wf.name }
                 byName[wf.namespace + "/" + wf.name] = wf.name
             }
             var phases: [String: [String: Int]] = [:]
-            for wf in list.all {
+            for wf in all {
                 let parent = (wf.metadata.ownerReferences ?? []).lazy.filter { ($0.kind ?? "Workflow") == "Workflow" }.compactMap { ref -> String? in
                     if let uid = ref.uid, let key = byUID[uid] { return key }
                     if ref.uid == nil, let name = ref.name, byName[wf.namespace + "/" + name] != nil { return wf.namespace + "/" + name }
@@ -212,11 +214,11 @@ extension AppModel {
                 tallies[parent]?.byPhase = NodeTree.ordered(byPhase)
             }
         } else {
-            shown = list.all
+            shown = all
         }
         list.items = shown
         list.childTallies = tallies
-        list.hiddenChildren = list.all.count - shown.count
+        list.hiddenChildren = all.count - shown.count
         if let selected {
             let key = selected.namespace + "/" + selected.name
             if let index = shown.firstIndex(where: { $0.namespace + "/" + $0.name == key }) {

@@ -74,12 +74,7 @@ extension AppModel {
     /// Browses another namespace: the list starts again (and its watch), whatever was open closes.
     func switchNamespace(_ name: String) -> [Effect] {
         namespace = name
-        let grouping = list.groupChildren
-        list = WorkflowListState()
-        list.groupChildren = grouping
-        listWatch.active = false
-        listWatch.generation += 1
-        listWatch.lost = false
+        restartList()
         views = [.workflows]
         open = nil
         openStack = []
@@ -90,5 +85,15 @@ extension AppModel {
         notice = name.isEmpty ? "every namespace" : "namespace \(name)"
         refreshLocks()
         return requestListPage()
+    }
+
+    /// The list starts again from its first page (its watch after it), keeping the children folding.
+    func restartList() {
+        let grouping = list.groupChildren
+        list = WorkflowListState()
+        list.groupChildren = grouping
+        listWatch.active = false
+        listWatch.generation += 1
+        listWatch.lost = false
     }
 }

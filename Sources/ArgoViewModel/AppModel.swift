@@ -214,6 +214,8 @@ public final class AppModel {
     /// What the error is about, so that a success elsewhere does not wipe it.
     var errorSource: ErrorSource?
     enum ErrorSource { case list, workflow, watch }
+    /// The list's `/` filter, when one is applied (it stays across namespaces).
+    public internal(set) var listQuery: ListQuery?
     /// The list could not be read and nothing of it has been shown yet.
     public var listFailedBeforeFirstPage: Bool { errorSource == .list && !list.loadedOnce }
     public internal(set) var notice: String?
@@ -327,6 +329,7 @@ public final class AppModel {
             helpTop = 0
             return []
         case .back:
+            if view == .workflows && listQuery != nil { return applyListFilter("") }
             var effects: [Effect] = []
             if view == .logs { effects += closeLogs() }
             if closeChild() || closeLocksLevel() { return effects }
@@ -357,6 +360,7 @@ public final class AppModel {
         case .nextFailed: return jumpToFailed(forward: true)
         case .previousFailed: return jumpToFailed(forward: false)
         case .search:
+            if view == .workflows { return openListFilter() }
             prompt = ""
             promptKind = .search
             return []
@@ -856,6 +860,7 @@ public final class AppModel {
         case .enter:
             prompt = nil
             if promptKind == .command { return runCommand(text.trimmingCharacters(in: .whitespaces)) }
+            if promptKind == .filter { return applyListFilter(text) }
             if view == .logs { return text.isEmpty ? [] : searchLogs(text) }
             guard var state = open, let tree = state.tree, !text.isEmpty else { return [] }
             state.searchQuery = text

@@ -63,7 +63,7 @@ public enum Action: String, Sendable, CaseIterable {
 }
 
 /// What the status-line prompt is for.
-public enum PromptKind: Sendable { case search, command }
+public enum PromptKind: Sendable { case search, command, filter }
 
 /// One line of the keymap: the single table that drives input, the bottom line and the help screen.
 public struct Binding: Sendable {
@@ -100,6 +100,7 @@ public enum Keymap {
         Binding(keys: [.char("l")], action: .logs, label: "logs", help: "the selected step's log; on a group or parent, its steps' logs merged by time", inBar: true, views: [.workflow, .node]),
         Binding(keys: [.char("L")], action: .failedLogs, label: "failed logs", help: "the logs of every failed step, one after another", inBar: false, views: [.workflow, .node]),
         Binding(keys: [.char("/")], action: .search, label: "search", help: "search step names, templates and messages (in logs: lines)", inBar: true, views: [.workflow, .logs]),
+        Binding(keys: [.char("/")], action: .search, label: "filter", help: "filter the list: \(ListQuery.help); Enter applies, Esc clears", inBar: true, views: [.workflows]),
         Binding(keys: [.char("n")], action: .nextMatch, label: "next match", help: "go to the next match of the search", inBar: false, views: [.workflow, .logs]),
         Binding(keys: [.char("N")], action: .previousMatch, label: "prev match", help: "go to the previous match of the search", inBar: false, views: [.workflow, .logs]),
         Binding(keys: [.char("f")], action: .follow, label: "follow", help: "follow new lines, or stop following", inBar: true, views: [.logs]),
@@ -113,6 +114,7 @@ public enum Keymap {
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
         Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces]),
+        Binding(keys: [.esc], action: .back, label: "clear filter", help: "clear the list's / filter", inBar: false, views: [.workflows]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
     ]

@@ -32,7 +32,7 @@ final class ClientOverHTTPTests: DemoServerTestCase {
         let lists = server.requestLog.filter { $0.hasPrefix("GET /api/v1/workflows/argo?") }
         XCTAssertEqual(lists.count, pages)
         for line in lists {
-            let fields = DemoServerQuery.value(of: "fields", in: line) ?? ""
+            let fields = DemoServer.queryValue("fields", in: line) ?? ""
             XCTAssertFalse(fields.isEmpty, "every page asks for fields")
             XCTAssertFalse(fields.contains("status.nodes"), "fields never include status.nodes")
             XCTAssertFalse(fields.hasPrefix("-"), "an exclusion list would let nodes through")
@@ -48,7 +48,7 @@ final class ClientOverHTTPTests: DemoServerTestCase {
         XCTAssertGreaterThan(wf.nodes.count, 10)
         XCTAssertTrue(wf.nodes.values.contains { $0.phase == "Failed" && $0.type == "Pod" })
         let get = try XCTUnwrap(server.requestLog.last)
-        XCTAssertTrue((DemoServerQuery.value(of: "fields", in: get) ?? "").contains("status.storedTemplates"))
+        XCTAssertTrue((DemoServer.queryValue("fields", in: get) ?? "").contains("status.storedTemplates"))
     }
 
     func testMissingWorkflowIsA404InWords() {
@@ -93,18 +93,6 @@ final class Box<T>: @unchecked Sendable {
     var value: T?
 }
 
-enum DemoServerQuery {
-    static func value(of key: String, in requestLine: String) -> String? {
-        guard let q = requestLine.firstIndex(of: "?") else { return nil }
-        for pair in requestLine[requestLine.index(after: q)...].split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            if kv.first.map(String.init) == key {
-                return kv.count > 1 ? String(kv[1]).removingPercentEncoding : ""
-            }
-        }
-        return nil
-    }
-}
 
 /// A demo server on a free loopback port and a client of it, for each test.
 class DemoServerTestCase: XCTestCase {

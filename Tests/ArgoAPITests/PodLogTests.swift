@@ -109,9 +109,9 @@ final class PodLogOverHTTPTests: DemoServerTestCase {
         XCTAssertTrue(full.lines.contains { $0.contains("\u{1b}[") }, "one failed pod shows a colour sequence")
         let request = try XCTUnwrap(server.requestLog.last)
         XCTAssertTrue(request.contains("/api/v1/workflows/argo/db-auditing-x7k2p/log?"), request)
-        XCTAssertEqual(DemoServerQuery.value(of: "podName", in: request), pod)
-        XCTAssertEqual(DemoServerQuery.value(of: "logOptions.tailLines", in: request), "5")
-        XCTAssertEqual(DemoServerQuery.value(of: "logOptions.container", in: request), "main")
+        XCTAssertEqual(DemoServer.queryValue("podName", in: request), pod)
+        XCTAssertEqual(DemoServer.queryValue("logOptions.tailLines", in: request), "5")
+        XCTAssertEqual(DemoServer.queryValue("logOptions.container", in: request), "main")
     }
 
     func testServerSentEventsGiveTheSameLines() throws {

@@ -125,8 +125,8 @@ final class StreamsOverHTTPTests: XCTestCase {
         XCTAssertTrue(all.last?.content.contains("done in") ?? false, "\(all.last?.content ?? "")")
         XCTAssertTrue(all.allSatisfy { $0.podName == pod })
         let request = try XCTUnwrap(server.requestLog.first { $0.contains("/log?") })
-        XCTAssertEqual(DemoServerQuery.value(of: "logOptions.follow", in: request), "true")
-        XCTAssertEqual(DemoServerQuery.value(of: "logOptions.timestamps", in: request), "true")
+        XCTAssertEqual(DemoServer.queryValue("logOptions.follow", in: request), "true")
+        XCTAssertEqual(DemoServer.queryValue("logOptions.timestamps", in: request), "true")
         XCTAssertFalse(log.story.contains("reconnecting"))
     }
 
@@ -169,7 +169,7 @@ final class StreamsOverHTTPTests: XCTestCase {
         else { return XCTFail("expected a broken connection, got \(log.events)") }
         XCTAssertEqual(log.items.map(line), try fullLog(wf, pod: pod))
         let resumed = try XCTUnwrap(server.requestLog.filter { $0.contains("/log?") }.dropFirst().first)
-        XCTAssertEqual(DemoServerQuery.value(of: "logOptions.sinceTime", in: resumed), log.items[6].timestamp, "resumes at the last line seen")
+        XCTAssertEqual(DemoServer.queryValue("logOptions.sinceTime", in: resumed), log.items[6].timestamp, "resumes at the last line seen")
     }
 
     func testAStalledStreamIsAbandonedAndResumed() throws {
@@ -280,7 +280,7 @@ final class StreamsOverHTTPTests: XCTestCase {
         }
         XCTAssertTrue(whole.items.allSatisfy { !($0.object.status?.nodes ?? [:]).isEmpty })
         let request = try XCTUnwrap(server.requestLog.first { $0.contains("workflow-events") && $0.contains("fields=") })
-        XCTAssertTrue((DemoServerQuery.value(of: "fields", in: request) ?? "").hasPrefix("result.type,"))
+        XCTAssertTrue((DemoServer.queryValue("fields", in: request) ?? "").hasPrefix("result.type,"))
     }
 
     func testAWatchResumesFromAResourceVersionAndAfterABreak() throws {
@@ -303,7 +303,7 @@ final class StreamsOverHTTPTests: XCTestCase {
         XCTAssertEqual(one.items.map(\.object.phase), ["Running", "Running", "Succeeded"])
         XCTAssertEqual(one.story.filter { $0 != "items" }.prefix(2), ["reconnecting", "resumed"])
         let again = try XCTUnwrap(server.requestLog.filter { $0.contains("workflow-events") && $0.contains("nightly-etl") }.last)
-        XCTAssertEqual(DemoServerQuery.value(of: "listOptions.resourceVersion", in: again), one.items[1].resourceVersion)
+        XCTAssertEqual(DemoServer.queryValue("listOptions.resourceVersion", in: again), one.items[1].resourceVersion)
     }
 
     func testAWatchCanStartFromAWorkflowsOwnVersion() throws {

@@ -15,6 +15,7 @@ final class ScreensTests: XCTestCase {
         var all: [Capture] = []
         for size in ["120x40", "80x24"] {
             all.append(Capture(file: "workflows-\(size).txt", size: size, keys: ""))
+            all.append(Capture(file: "workflows-filtered-\(size).txt", size: size, keys: "/ phase:failed <Enter>"))
             all.append(Capture(file: "workflow-tree-\(size).txt", size: size, keys: "", extra: ["argo/db-auditing-x7k2p"]))
             all.append(Capture(file: "workflow-retries-\(size).txt", size: size, keys: "j j", extra: ["argo/integration-tests-r2d2x"]))
             all.append(Capture(file: "help-\(size).txt", size: size, keys: "?"))
