@@ -13,7 +13,7 @@ public enum Screens {
         switch model.view {
         case .workflows: workflowList(model, into: &canvas)
         case .workflow:
-            workflowTree(model, into: &canvas)
+            if model.treeMode == .timeline { workflowTimeline(model, into: &canvas) } else { workflowTree(model, into: &canvas) }
             failurePane(model, into: &canvas)
         case .node: nodeDetails(model, into: &canvas)
         case .logs: logView(model, into: &canvas)
@@ -84,6 +84,7 @@ public enum Screens {
                 if model.failedCount > 0 {
                     text += "  ·  f/F: next/previous of \(Format.count(model.failedCount)) failed step" + (model.failedCount == 1 ? "" : "s")
                 }
+                text += dagHint(model)
                 canvas.put(text, x: 0, y: y, style: .dim)
             }
         case .node:
@@ -123,7 +124,7 @@ public enum Screens {
     static func bottomLine(_ model: AppModel, into canvas: inout Canvas) {
         let y = model.rows - 1
         var x = 1
-        for binding in Keymap.bar(for: model.view) {
+        for binding in Keymap.bar(for: model.view, mode: model.treeMode) {
             guard let key = binding.keys.first else { continue }
             x = canvas.put(key.label, x: x, y: y, style: .keyName)
             x = canvas.put(" " + binding.label + "  ", x: x, y: y, style: .normal)
@@ -232,6 +233,7 @@ public enum Screens {
             canvas.put("(no outputs on screen)", x: layout.outputsX, y: top, style: .dim)
         }
         guard open.cursor.top < end else { return }
+        let lit = model.laneSelection
         for index in open.cursor.top..<end {
             let y = top + 1 + index - open.cursor.top
             guard y < model.rows - 2 - model.paneHeight else { break }
@@ -248,6 +250,7 @@ public enum Screens {
                 guard let ref = tree.childRefs[name] else { continue }
                 drawChildRow(ref, row: row, layout: layout, y: y, model: model, into: &canvas)
             }
+            drawLanes(row, y: y, model: model, lit: lit, into: &canvas)
             if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
     }

@@ -155,6 +155,8 @@ public struct OpenWorkflowState: Sendable {
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
+    /// `t`: the rows as a timeline, zoomed and panned.
+    public var timeline = TimelineState()
 
     /// The entry the selected row shows, or -1.
     public var selectedEntry: Int {
@@ -309,7 +311,7 @@ public final class AppModel {
             return []
         }
         if prompt != nil { return typeIntoPrompt(key) }
-        guard let action = Keymap.action(for: key, in: view) else { return [] }
+        guard let action = Keymap.action(for: key, in: view, mode: treeMode) else { return [] }
         notice = nil
         let effects = perform(action)
         return effects + (view == .workflow ? logTailForSelection() : [])
@@ -342,6 +344,7 @@ public final class AppModel {
         case .container: return nextContainer()
         case .archived: return readArchivedLog()
         case .groupChildren: return toggleChildGrouping()
+        case .lanes, .whyLate, .timeline, .zoomIn, .zoomOut, .panLeft, .panRight: return performDag(action)
         case .open:
             if view == .workflow { return openSelectedRow() }
             if view == .semaphores { return openInLocks() }
@@ -641,7 +644,7 @@ public final class AppModel {
     /// Draws the rows again for the fold state, keeping the selection on `entry` (or its nearest drawn ancestor).
     func rebuildRows(keeping entry: Int?) {
         guard var state = open, let tree = state.tree else { return }
-        state.rows = tree.rows(folding: state.folding, glyphs: ascii ? .ascii : .unicode)
+        state.rows = tree.rows(folding: state.folding, glyphs: ascii ? .ascii : .unicode, laneLimit: laneLimit)
         var map: [Int: Int] = [:]
         map.reserveCapacity(state.rows.count)
         var stepWidth = 4

@@ -60,6 +60,7 @@ public enum Action: String, Sendable, CaseIterable {
     case fold, foldClose, foldOpen, nextFailed, previousFailed, search, nextMatch, previousMatch, outputs, refresh
     case logs, failedLogs, follow, wrap, timestamps, onlyMatches, save, container, archived
     case groupChildren, command
+    case lanes, whyLate, timeline, zoomIn, zoomOut, panLeft, panRight
 }
 
 /// What the status-line prompt is for.
@@ -76,6 +77,8 @@ public struct Binding: Sendable {
     public var inBar: Bool
     /// Views where the binding applies; empty means everywhere.
     public var views: Set<ViewKind>
+    /// In the workflow view: only in the tree or only in the timeline; nil in both.
+    public var mode: TreeMode? = nil
 }
 
 public enum Keymap {
@@ -93,6 +96,14 @@ public enum Keymap {
         Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem every semaphore and mutex seen, :ns [NAME] switch namespace (-A: all), :wf the workflow list", inBar: true, views: [.workflows, .workflow, .semaphores, .namespaces]),
         Binding(keys: [.char("f")], action: .nextFailed, label: "next failed", help: "select the next failed step, unfolding what hides it", inBar: true, views: [.workflow]),
         Binding(keys: [.char("F")], action: .previousFailed, label: "prev failed", help: "select the previous failed step", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("d")], action: .lanes, label: "lanes", help: "draw the selected step's DAG in dependency order with lanes (who waited for whom), or as before", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("w")], action: .whyLate, label: "why late", help: "why did it start late: select the dependency it waited for (the last to finish); again to walk on", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("t")], action: .timeline, label: "timeline", help: "a timeline: each step as a bar from start to finish, the critical path marked (again: the tree)", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("+"), .char("=")], action: .zoomIn, label: "zoom", help: "in the timeline: zoom in", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("-")], action: .zoomOut, label: "out", help: "in the timeline: zoom out", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("h"), .left], action: .panLeft, label: "earlier", help: "in the timeline: pan to earlier times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("l"), .right], action: .panRight, label: "later", help: "in the timeline: pan to later times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("t")], action: .timeline, label: "tree", help: "in the timeline: back to the tree", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.enter], action: .open, label: "details", help: "show the selected step's details, inputs and outputs; fold or unfold a group", inBar: true, views: [.workflow]),
         Binding(keys: [.space], action: .fold, label: "fold", help: "fold or unfold the selected row (in details: a JSON value)", inBar: true, views: [.workflow, .node]),
         Binding(keys: [.left], action: .foldClose, label: "fold", help: "fold the selected row, or go to its parent", inBar: false, views: [.workflow, .node]),
@@ -133,15 +144,19 @@ public enum Keymap {
         return true
     }
 
-    public static func action(for key: Key, in view: ViewKind) -> Action? {
-        for binding in bindings where binding.views.isEmpty || binding.views.contains(view) {
+    public static func action(for key: Key, in view: ViewKind, mode: TreeMode = .tree) -> Action? {
+        for binding in bindings where (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode {
             if binding.keys.contains(key) { return binding.action }
         }
         return nil
     }
 
     /// The bindings shown in the bottom line of a view.
-    public static func bar(for view: ViewKind) -> [Binding] {
-        bindings.filter { $0.inBar && ($0.views.isEmpty || $0.views.contains(view)) }
+    public static func bar(for view: ViewKind, mode: TreeMode = .tree) -> [Binding] {
+        bindings.filter { binding in
+            // A key the mode gives to another action (`l` pans the timeline) leaves the bar.
+            binding.inBar && (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode
+                && binding.keys.first.map { action(for: $0, in: view, mode: mode) == binding.action } != false
+        }
     }
 }
