@@ -1,33 +1,184 @@
+import ArgoAPI
+import Foundation
 import XCTest
 
 @testable import ArgoViewModel
 
-/// The lane layout as whole multi-line strings, the way lazygit tests its commit graph.
+/// The lane layout as whole multi-line strings, the way lazygit tests its commit graph. `◇` is a task with no
+/// dependency drawn, `◆` one whose lane comes from above; a lane ends in the task it was waiting for.
 final class DagLanesTests: XCTestCase {
-    /// A graph from `a>b` pairs over single-letter or named tasks; ranks follow the order of `names`.
-    func graph(_ names: [String], _ edges: [(String, String)]) -> [[Int]] {
+    func draw(_ names: [String], _ edges: [(String, String)], limit: Int = 8) -> String {
         var successors = [[Int]](repeating: [], count: names.count)
         for (a, b) in edges { successors[names.firstIndex(of: a)!].append(names.firstIndex(of: b)!) }
-        return successors
-    }
-
-    func draw(_ names: [String], _ edges: [(String, String)], limit: Int = 8, rank: [Int]? = nil) -> String {
-        let layout = DagLanes.layout(successors: graph(names, edges), rank: rank ?? Array(names.indices))
+        let layout = DagLanes.layout(successors: successors, rank: Array(names.indices))
         return DagLanes.render(layout, names: names, limit: limit)
     }
 
-    func testPrint() {
-        print(draw(["A", "B", "C", "D"], [("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")]))
-        print("--")
-        print(draw(["A", "B", "C", "D", "E"], [("A", "B"), ("A", "C"), ("A","D"), ("B", "E"), ("C", "E"), ("D","E")]))
-        print("--")
-        print(draw(["A", "B", "C", "D", "E"], [("A", "C"), ("B", "D"), ("A","E"), ("C","E")]))
-        print("--")
-        print(draw(["A", "B", "C"], [("A", "B"), ("B", "C"), ("C","A")]))
-        print("--")
-        print(draw(["A", "B", "C", "D", "E", "F"], [("A", "F"), ("B", "F"), ("C","F"), ("D","F"), ("E","F")], limit: 3))
-        print("--")
-        let names = ["A"] + (1...12).map { "t\($0)" } + ["Z"]
-        print(draw(names, (1...12).map { ("A", "t\($0)") } + [("t3", "Z"), ("t12", "Z")], limit: 4))
+    func testDiamondBranchesAndMerges() {
+        XCTAssertEqual(draw(["A", "B", "C", "D"], [("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")]), """
+            ◇─┐  A
+            ◆ │  B
+            ├─◆  C
+            ◆    D
+            """)
+    }
+
+    func testTopologicalOrderBeatsStartOrder() {
+        // D comes first by rank but depends on C: it is drawn after it.
+        XCTAssertEqual(draw(["D", "A", "C"], [("A", "C"), ("C", "D")]), """
+            ◇  A
+            ◆  C
+            ◆  D
+            """)
+    }
+
+    func testTwoIndependentChainsSideBySide() {
+        XCTAssertEqual(draw(["A", "B", "C", "D", "E"], [("A", "C"), ("B", "D"), ("A", "E"), ("C", "E")]), """
+            ◇─┐    A
+            │ │ ◇  B
+            ◆─┤ │  C
+              │ ◆  D
+              ◆    E
+            """)
+    }
+
+    func testFanInOfFiftyKeepsTwoLanes() {
+        let sources = (0..<50).map { "s\($0)" }
+        let drawn = draw(sources + ["join"], sources.map { ($0, "join") })
+        let expected = ["◇    s0"] + (1..<50).map { "├─◇  s\($0)" } + ["◆    join"]
+        XCTAssertEqual(drawn, expected.joined(separator: "\n"))
+    }
+
+    func testWideFanOutCompressesLanesWithACount() {
+        let names = ["A"] + (1...6).map { "t\($0)" }
+        XCTAssertEqual(draw(names, (1...6).map { ("A", "t\($0)") }, limit: 3), """
+            ◇─┬─┬─+3   A
+            ◆ │ │ +3   t1
+              ◆ │ +3   t2
+                ◆ +3   t3
+                ◆ +2   t4
+                ◆ +1   t5
+                ◆      t6
+            """)
+    }
+
+    func testLongChainStaysInOneLane() {
+        let names = (0..<200).map { "step-\($0)" }
+        let drawn = draw(names, (1..<200).map { (names[$0 - 1], names[$0]) })
+        XCTAssertEqual(drawn, (["◇  step-0"] + (1..<200).map { "◆  step-\($0)" }).joined(separator: "\n"))
+    }
+
+    func testCycleInBadDataIsMarkedNotFollowed() {
+        XCTAssertEqual(draw(["A", "B", "C"], [("A", "B"), ("B", "C"), ("C", "A")]), """
+            ◇↺ A
+            ◆  B
+            ◆  C
+            """)
+        let (order, cyclic) = DagLanes.order(successors: [[1], [0]], rank: [0, 1])
+        XCTAssertEqual(order, [0, 1])
+        XCTAssertEqual(cyclic, [0])
+    }
+
+    func testASCIILanes() {
+        var successors: [[Int]] = [[1, 2], [3], [3], []]
+        let layout = DagLanes.layout(successors: successors, rank: [0, 1, 2, 3])
+        successors = []
+        XCTAssertEqual(DagLanes.render(layout, names: ["A", "B", "C", "D"], glyphs: .ascii), """
+            o-.  A
+            * |  B
+            |-*  C
+            *    D
+            """)
+    }
+
+    func testEdgesOfTheSelectedTaskAreTheCellsThatTouchIt() {
+        // Diamond: C's lane (column 1) runs from A down to C; B's edge to D leaves B's own column.
+        let layout = DagLanes.layout(successors: [[1, 2], [3], [3], []], rank: [0, 1, 2, 3])
+        let laneOfC = layout.rows[1].cells[1]
+        XCTAssertEqual(Set(laneOfC.touches), [0, 2], "the lane from A to C, passing B's row")
+        XCTAssertFalse(laneOfC.touches.contains(1))
+        XCTAssertEqual(layout.predecessors[3].sorted(), [1, 2])
+    }
+
+    // MARK: In the tree
+
+    static func node(_ id: String, _ type: String = "Pod", boundary: String?, children: [String] = [], start: Double, end: Double?, phase: String = "Succeeded") -> NodeStatus {
+        var node = NodeStatus(id: id, name: id, displayName: id.split(separator: ".").last.map(String.init), type: type, phase: phase)
+        node.boundaryID = boundary
+        node.children = children
+        node.startedAt = Timestamp(seconds: start)
+        node.finishedAt = end.map { Timestamp(seconds: $0) }
+        return node
+    }
+
+    func testFanOutOfThreeHundredFoldsIntoOneTaskAndOneEdge() {
+        var nodes: [String: NodeStatus] = [:]
+        let items = (0..<300).map { "wf.audit(\($0):db-\($0))" }
+        nodes["wf"] = Self.node("wf", "DAG", boundary: nil, children: ["wf.list"], start: 0, end: 900)
+        nodes["wf.list"] = Self.node("wf.list", boundary: "wf", children: ["wf.audit"], start: 0, end: 10)
+        nodes["wf.audit"] = Self.node("wf.audit", "TaskGroup", boundary: "wf", children: items, start: 10, end: 800)
+        for (i, id) in items.enumerated() {
+            nodes[id] = Self.node(id, boundary: "wf", children: ["wf.report"], start: 11 + Double(i), end: 500 + Double(i))
+        }
+        nodes["wf.report"] = Self.node("wf.report", boundary: "wf", start: 801, end: 900)
+        let tree = NodeTree(workflowName: "wf", nodes: nodes)
+        var folding = FoldState()
+        folding.lanes = ["wf"]
+        let text = tree.rows(folding: folding, glyphs: .unicode).map { row -> String in
+            switch row.item {
+            case .node(let id): return row.prefix + (tree.nodes[id]?.shownName ?? "")
+            case .group(let g): return row.prefix + tree.groups[g].name + (row.folded ? " [+\(row.hiddenRows)]" : "")
+            default: return row.prefix
+            }
+        }.joined(separator: "\n")
+        XCTAssertEqual(text, """
+             wf
+             ◇ list
+             ◆ audit [+300]
+             ◆ report
+            """)
+        let graph = try! XCTUnwrap(tree.dagGraph(0))
+        XCTAssertEqual(graph.layout.successors.map { $0.count }, [1, 1, 0], "one edge into the fold, one out of it")
+        // The report waited for the fan-out (its last item finished at 799), which waited for the list.
+        let finish = graph.tasks.map { tree.times(of: $0).end }
+        XCTAssertEqual(CriticalChain.chain(from: 2, predecessors: graph.layout.predecessors, finish: finish), [2, 1, 0])
+        XCTAssertEqual(finish[1], 799)
+    }
+
+    func testNestedDAGsFromARealObject() throws {
+        let url = TreeRulesTests.fixtureDirectory.appendingPathComponent("util-util_test__nestedDAG.json")
+        let workflow = try JSONDecoder().decode(Workflow.self, from: Data(contentsOf: url))
+        let tree = NodeTree(workflowName: workflow.name, nodes: workflow.nodes)
+        let root = try XCTUnwrap(tree.mainRoot)
+        var folding = FoldState()
+        folding.lanes = [tree.entries[root].key]
+        // Every nested DAG with lanes too.
+        for e in tree.entries.indices where tree.isDAG(e) { folding.lanes.insert(tree.entries[e].key) }
+        let rows = tree.rows(folding: folding, glyphs: .unicode)
+        let text = rows.map { $0.prefix + (tree.nodes[$0.nodeID ?? ""]?.shownName ?? "") }.joined(separator: "\n")
+        // The outer diamond A → B, C → D of DAGs, each an inner diamond of pods.
+        XCTAssertEqual(text, """
+             dag-nested-zxlc2
+             ◇─┐ A
+             │ │ ◇─┐ A
+             │ │ ◆ │ B
+             │ │ ├─◆ C
+             │ │ ◆   D
+             ◆ │ B
+             │ │ ◇─┐ A
+             │ │ ◆ │ B
+             │ │ ├─◆ C
+             │ │ ◆   D
+             ├─◆ C
+             │   ◇─┐ A
+             │   ◆ │ B
+             │   ├─◆ C
+             │   ◆   D
+             ◆   D
+                 ◇─┐ A
+                 ◆ │ B
+                 ├─◆ C
+                 ◆   D
+            """)
     }
 }
