@@ -18,7 +18,7 @@ extension Screens {
             let width = DisplayText.width(span.text)
             let on = selected.map { span.cell?.touches.contains($0) == true } ?? false
             if x + width <= canvas.cols {
-                canvas.put(span.text, x: x, y: y, style: on ? .warning : span.cell?.node == true ? .header : .dim)
+                canvas.put(span.text, x: x, y: y, style: on ? .keyName : span.cell?.node == true ? .normal : .dim)
             }
             x += width
         }
@@ -74,21 +74,19 @@ extension Screens {
             }
             drawStepCell(prefix: row.prefix, icon: look, name: name, row: row, layout: layout, y: y, into: &canvas)
             drawLanes(row, y: y, model: model, lit: lit, into: &canvas)
-            if critical.contains(row.entry) { canvas.put(model.ascii ? ">" : "»", x: markX, y: y, style: .warning) }
+            if critical.contains(row.entry) { canvas.put(model.ascii ? ">" : "»", x: markX, y: y, style: .header) }
             let (start, finish) = tree.times(of: row.entry)
             if let start, let bar = Timeline.bar(from: start, to: finish ?? model.now, window: window, width: barWidth) {
                 // A parent's span (an open DAG, steps, a group) is a thin line over its children's bars.
                 let parent = !row.folded && tree.entries[row.entry].rowsBelow > 0
                 let glyph = parent ? (model.ascii ? "-" : "─") : (model.ascii ? "#" : "█")
                 canvas.put(String(repeating: glyph, count: bar.count), x: barX + bar.lowerBound, y: y, style: look.style)
-                if let finish {
-                    canvas.put(Format.duration(finish - start), x: durationX, y: y)
-                } else {
-                    canvas.put(Format.duration(model.now - start), x: durationX, y: y, style: .running)
-                }
+            }
+            if let start {
+                canvas.put(Format.duration((finish ?? model.now) - start), x: durationX, y: y, style: finish == nil ? .running : .normal)
             }
             if let nowColumn, canvas[barX + nowColumn, y].text == " " {
-                canvas.put(model.ascii ? ":" : "┊", x: barX + nowColumn, y: y, style: .warning)
+                canvas.put(model.ascii ? ":" : "┊", x: barX + nowColumn, y: y, style: .header)
             }
             if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }

@@ -55,10 +55,10 @@ extension AppModel {
         rebuildRows(keeping: selected >= 0 ? selected : dag)
         if on {
             let edges = graph.layout.successors.reduce(0) { $0 + $1.count }
-            var text = "\(entryName(dag)): \(Format.count(graph.tasks.count)) tasks in dependency order, \(Format.count(edges)) "
-                + (edges == 1 ? "edge" : "edges") + "; the selected task's are lit"
+            var text = "lanes of \(entryName(dag)): \(Format.count(graph.tasks.count)) tasks, \(Format.count(edges)) "
+                + (edges == 1 ? "edge" : "edges") + ", the selected one's lit"
             if graph.layout.rows.contains(where: \.cyclic) { text += "; a cycle in the data is marked " + (ascii ? "@" : "↺") }
-            notice = text + "  ·  w: why it started late  d: off"
+            notice = text + "  ·  w: why late  d: off"
         } else {
             notice = "\(entryName(dag)): tasks in start order again"
         }
@@ -92,10 +92,10 @@ extension AppModel {
         select(entry: graph.tasks[waited])
         let count = graph.layout.predecessors[task].count
         var text = "\(name) waited for \(entryName(graph.tasks[waited]))"
-        text += count == 1 ? ", its only dependency" : ", the last of its \(count) dependencies to finish"
         if let end = finish[waited], let start = tree.times(of: graph.tasks[task]).start {
-            text += " (" + (start >= end ? "started \(Format.duration(start - end)) after it" : "started before it finished") + ")"
+            text += start >= end ? ", started \(Format.duration(start - end)) after it ended" : ", started before it ended"
         }
+        text += count == 1 ? " (its only dependency)" : " (the last of its \(count) dependencies to end)"
         let chain = CriticalChain.chain(from: task, predecessors: graph.layout.predecessors, finish: finish).map { entryName(graph.tasks[$0]) }
         if chain.count > 2 { text += "  ·  chain: " + (chain.count > 5 ? chain.prefix(4).joined(separator: " ← ") + " ← … ← " + chain.last! : chain.joined(separator: " ← ")) }
         notice = text + "  ·  w: on up"
@@ -128,8 +128,12 @@ extension AppModel {
         let zoom = max(1, min(4096, state.timeline.zoom * factor))
         let total = range.end - range.start
         let span = total / zoom
-        // Keep the middle of the window where it was.
-        state.timeline.offset = max(0, min(total - span, before.start - range.start + before.span / 2 - span / 2))
+        // Zoom around the selected step when it has times, else around the middle of the window.
+        var center = before.start + before.span / 2
+        if let tree = state.tree, state.selectedEntry >= 0, let start = tree.times(of: state.selectedEntry).start {
+            center = (start + (tree.times(of: state.selectedEntry).end ?? now)) / 2
+        }
+        state.timeline.offset = max(0, min(total - span, center - range.start - span / 2))
         state.timeline.zoom = zoom
         open = state
         notice = zoom == 1 ? "the whole run" : "zoom ×\(Int(zoom)): \(Format.duration(span)) across"

@@ -96,14 +96,6 @@ public enum Keymap {
         Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem every semaphore and mutex seen, :ns [NAME] switch namespace (-A: all), :wf the workflow list", inBar: true, views: [.workflows, .workflow, .semaphores, .namespaces]),
         Binding(keys: [.char("f")], action: .nextFailed, label: "next failed", help: "select the next failed step, unfolding what hides it", inBar: true, views: [.workflow]),
         Binding(keys: [.char("F")], action: .previousFailed, label: "prev failed", help: "select the previous failed step", inBar: false, views: [.workflow]),
-        Binding(keys: [.char("d")], action: .lanes, label: "lanes", help: "draw the selected step's DAG in dependency order with lanes (who waited for whom), or as before", inBar: false, views: [.workflow]),
-        Binding(keys: [.char("w")], action: .whyLate, label: "why late", help: "why did it start late: select the dependency it waited for (the last to finish); again to walk on", inBar: false, views: [.workflow]),
-        Binding(keys: [.char("t")], action: .timeline, label: "timeline", help: "a timeline: each step as a bar from start to finish, the critical path marked (again: the tree)", inBar: false, views: [.workflow]),
-        Binding(keys: [.char("+"), .char("=")], action: .zoomIn, label: "zoom", help: "in the timeline: zoom in", inBar: true, views: [.workflow], mode: .timeline),
-        Binding(keys: [.char("-")], action: .zoomOut, label: "out", help: "in the timeline: zoom out", inBar: true, views: [.workflow], mode: .timeline),
-        Binding(keys: [.char("h"), .left], action: .panLeft, label: "earlier", help: "in the timeline: pan to earlier times", inBar: true, views: [.workflow], mode: .timeline),
-        Binding(keys: [.char("l"), .right], action: .panRight, label: "later", help: "in the timeline: pan to later times", inBar: true, views: [.workflow], mode: .timeline),
-        Binding(keys: [.char("t")], action: .timeline, label: "tree", help: "in the timeline: back to the tree", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.enter], action: .open, label: "details", help: "show the selected step's details, inputs and outputs; fold or unfold a group", inBar: true, views: [.workflow]),
         Binding(keys: [.space], action: .fold, label: "fold", help: "fold or unfold the selected row (in details: a JSON value)", inBar: true, views: [.workflow, .node]),
         Binding(keys: [.left], action: .foldClose, label: "fold", help: "fold the selected row, or go to its parent", inBar: false, views: [.workflow, .node]),
@@ -122,6 +114,14 @@ public enum Keymap {
         Binding(keys: [.char("c")], action: .groupChildren, label: "children", help: "fold child workflows under their parent's row, or list every workflow", inBar: true, views: [.workflows]),
         Binding(keys: [.char("a")], action: .archived, label: "archived", help: "read a gone pod's archived main-logs artifact", inBar: false, views: [.logs]),
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
+        Binding(keys: [.char("d")], action: .lanes, label: "lanes", help: "draw the selected step's DAG in dependency order with lanes (who waited for whom), or as before", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("w")], action: .whyLate, label: "why late", help: "why did it start late: select the dependency it waited for (the last to finish); again to walk on", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("t")], action: .timeline, label: "timeline", help: "a timeline: each step as a bar from start to finish, the critical path marked (again: the tree)", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("+"), .char("=")], action: .zoomIn, label: "zoom", help: "in the timeline: zoom in", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("-")], action: .zoomOut, label: "out", help: "in the timeline: zoom out", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("h"), .left], action: .panLeft, label: "earlier", help: "in the timeline: pan to earlier times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("l"), .right], action: .panRight, label: "later", help: "in the timeline: pan to later times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("t")], action: .timeline, label: "tree", help: "in the timeline: back to the tree", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
         Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
@@ -144,19 +144,22 @@ public enum Keymap {
         return true
     }
 
+    /// The action of a key: a binding of the mode (`l` pans the timeline) before one of every mode.
     public static func action(for key: Key, in view: ViewKind, mode: TreeMode = .tree) -> Action? {
-        for binding in bindings where (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode {
-            if binding.keys.contains(key) { return binding.action }
-        }
+        let applying = bindings.filter { ($0.views.isEmpty || $0.views.contains(view)) && ($0.mode ?? mode) == mode }
+        for binding in applying where binding.mode != nil && binding.keys.contains(key) { return binding.action }
+        for binding in applying where binding.keys.contains(key) { return binding.action }
         return nil
     }
 
     /// The bindings shown in the bottom line of a view.
     public static func bar(for view: ViewKind, mode: TreeMode = .tree) -> [Binding] {
-        bindings.filter { binding in
+        let shown = bindings.filter { binding in
             // A key the mode gives to another action (`l` pans the timeline) leaves the bar.
             binding.inBar && (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode
                 && binding.keys.first.map { action(for: $0, in: view, mode: mode) == binding.action } != false
         }
+        // The mode's own keys first, so that they stay on a narrow screen.
+        return shown.filter { $0.mode != nil } + shown.filter { $0.mode == nil }
     }
 }

@@ -1,0 +1,114 @@
+import ArgoAPI
+import ArgoDemo
+import Foundation
+import XCTest
+
+@testable import ArgoViewModel
+
+/// `d`, `w` and `t` on the view-model, driven by keys as the runtime drives it, on the demo's fleet DAG:
+/// `list-databases`, then 300 nested DAGs of four chained steps.
+final class DagKeysTests: XCTestCase {
+    enum tests {
+        static func open(_ wf: Workflow) -> AppModel {
+            let model = AppModel(server: "test", namespace: "argo", now: DemoCluster.frozenNow)
+            _ = model.handle(.resize(cols: 120, rows: 40))
+            _ = model.start(workflow: ("argo", wf.name))
+            _ = model.handle(.workflow(namespace: "argo", name: wf.name, .success(wf), bytes: 0))
+            return model
+        }
+
+        static func press(_ model: AppModel, _ script: String) {
+            for key in try! Key.parseScript(script) { _ = model.handle(key) }
+        }
+    }
+
+    func selectedName(_ model: AppModel) -> String? { model.selection?.name }
+
+    func testLanesKeepTheSelectionAndDrawTheFailedItemsDAG() throws {
+        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17]))
+        tests.press(model, "f")
+        let failed = try XCTUnwrap(model.selection)
+        XCTAssertEqual(failed.name, "compare-schema")
+        tests.press(model, "d")
+        XCTAssertEqual(model.selection, failed, "switching keeps the selected step")
+        let state = try XCTUnwrap(model.open)
+        let dagID = try XCTUnwrap(state.tree?.nodes[failed.id!]?.boundaryID)
+        XCTAssertEqual(state.folding.lanes, [dagID])
+        // The item's DAG: three steps drawn (the fourth was Omitted), one lane, the failed one selected.
+        let lanes = state.rows.filter { $0.lane?.below == false }
+        XCTAssertEqual(lanes.count, 3)
+        XCTAssertEqual(lanes.map { state.tree!.nodes[$0.nodeID!]!.shownName }, ["check-connection", "dump-schema", "compare-schema"])
+        XCTAssertTrue(lanes[0].prefix.hasSuffix("◇ "), lanes[0].prefix)
+        XCTAssertTrue(lanes[2].prefix.hasSuffix("◆ "), lanes[2].prefix)
+        XCTAssertEqual(model.laneSelection?.task, state.tree!.dagGraph(state.tree!.entry(ofNode: dagID)!)!.taskOfEntry[state.selectedEntry])
+        tests.press(model, "d")
+        XCTAssertTrue(model.open!.folding.lanes.isEmpty)
+        XCTAssertEqual(model.selection, failed)
+    }
+
+    func testWhyLateWalksToTheRoot() throws {
+        let wf = try FailureFirstTreeTests.fleet(failing: [17])
+        let model = tests.open(wf)
+        tests.press(model, "f")
+        let failed = try XCTUnwrap(wf.nodes[model.selection!.id!])
+        tests.press(model, "w")
+        XCTAssertEqual(selectedName(model), "dump-schema")
+        let waited = try XCTUnwrap(wf.nodes[model.selection!.id!])
+        XCTAssertEqual(waited.boundaryID, failed.boundaryID)
+        let gap = Format.duration(failed.startedAt!.seconds - waited.finishedAt!.seconds)
+        XCTAssertEqual(model.notice, "compare-schema waited for dump-schema, started \(gap) after it ended (its only dependency)"
+            + "  ·  chain: compare-schema ← dump-schema ← check-connection  ·  w: on up")
+        tests.press(model, "w")
+        XCTAssertEqual(selectedName(model), "check-connection")
+        tests.press(model, "w")
+        XCTAssertEqual(selectedName(model), "audit(17:db-017)", "a task with no dependency: up to its DAG")
+        tests.press(model, "w")
+        XCTAssertEqual(selectedName(model), "list-databases", "the fan-out waited for the list")
+        tests.press(model, "w")
+        XCTAssertEqual(selectedName(model), "list-databases")
+        XCTAssertTrue(model.notice?.contains("the root of the chain") == true, model.notice ?? "")
+    }
+
+    func testTimelineKeepsSelectionAndOwnsItsKeys() throws {
+        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17]))
+        tests.press(model, "f")
+        let failed = model.selection
+        tests.press(model, "t")
+        XCTAssertEqual(model.treeMode, .timeline)
+        XCTAssertEqual(model.selection, failed)
+        let whole = try XCTUnwrap(model.timelineWindow)
+        tests.press(model, "+ +")
+        let zoomed = try XCTUnwrap(model.timelineWindow)
+        XCTAssertEqual(zoomed.span, whole.span / 4, accuracy: 0.001)
+        // `l` pans here, and asks for no log.
+        let effects = try Key.parseScript("l").flatMap { model.handle($0) }
+        XCTAssertTrue(effects.isEmpty)
+        XCTAssertEqual(model.view, .workflow)
+        XCTAssertEqual(model.timelineWindow!.start, zoomed.start + zoomed.span / 4, accuracy: 0.001)
+        tests.press(model, "h h h h h h h h -")
+        XCTAssertEqual(model.timelineWindow!.start, whole.start, accuracy: 0.001)
+        tests.press(model, "F f n")
+        XCTAssertEqual(model.treeMode, .timeline, "f and F work in the timeline")
+        tests.press(model, "t")
+        XCTAssertEqual(model.treeMode, .tree)
+        tests.press(model, "l")
+        XCTAssertEqual(model.view, .logs, "in the tree l is the log again")
+    }
+
+    /// Moving the selection re-draws only what is on screen; lanes add a little to each row, not to the move.
+    func testMovingWithLanesStaysAsFastAsTheTree() throws {
+        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17, 120, 250]))
+        tests.press(model, "<Space>")  // the fan-out of 300 unfolded: 1,500 rows
+        func time(_ script: String) -> Double {
+            let start = Date()
+            tests.press(model, script)
+            return Date().timeIntervalSince(start)
+        }
+        let moves = String(repeating: "j ", count: 300)
+        let tree = time(moves)
+        tests.press(model, "g d")
+        let lanes = time(moves)
+        print("300 moves: tree \(Int(tree * 1000)) ms, lanes \(Int(lanes * 1000)) ms")
+        XCTAssertLessThan(lanes, tree * 3 + 0.05)
+    }
+}
