@@ -101,6 +101,15 @@ extension AppModel {
         notice = text + "  ·  w: on up"
     }
 
+    /// Entries in the order the rows draw them, and each one's position: the tree's order, except in DAGs drawn
+    /// with lanes.
+    func inDrawnOrder(_ targets: [Int]) -> ([Int], (Int) -> Int) {
+        guard let state = open, let tree = state.tree, !state.folding.lanes.isEmpty else { return (targets, { $0 }) }
+        let order = tree.drawnOrder(lanes: state.folding.lanes)
+        let position: (Int) -> Int = { order[$0] ?? $0 }
+        return (targets.sorted { position($0) < position($1) }, position)
+    }
+
     func toggleTimeline() {
         guard var state = open else { return }
         state.timeline.on.toggle()

@@ -447,6 +447,8 @@ public final class AppModel {
     func resize(cols: Int, rows: Int) {
         self.cols = max(1, cols)
         self.rows = max(1, rows)
+        // The lanes a DAG shows depend on the width.
+        if let state = open, !state.folding.lanes.isEmpty { rebuildRows(keeping: state.selectedEntry >= 0 ? state.selectedEntry : nil) }
         list.cursor.follow(count: list.items.count, height: listHeight)
         if var state = open {
             state.cursor.follow(count: state.rows.count, height: treeHeight)
@@ -804,12 +806,14 @@ public final class AppModel {
     /// The next (or previous) of `targets` after the selection, wrapping around; entries are in tree order.
     func step(through targets: [Int], forward: Bool) -> (entry: Int, wrapped: Bool)? {
         guard let state = open, !targets.isEmpty else { return nil }
-        let current = state.selectedEntry
+        // DAGs drawn with lanes put their tasks in dependency order: step in the order rows are drawn.
+        let (targets, position) = inDrawnOrder(targets)
+        let current = state.selectedEntry >= 0 ? position(state.selectedEntry) : -1
         if forward {
-            if let next = targets.first(where: { $0 > current }) { return (next, false) }
+            if let next = targets.first(where: { position($0) > current }) { return (next, false) }
             return (targets[0], current >= 0)
         }
-        if let previous = targets.last(where: { $0 < current }) { return (previous, false) }
+        if let previous = targets.last(where: { position($0) < current }) { return (previous, false) }
         return (targets[targets.count - 1], true)
     }
 

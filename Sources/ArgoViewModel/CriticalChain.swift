@@ -43,9 +43,12 @@ public enum CriticalChain {
 extension NodeTree {
     /// The entries on the workflow's critical path: in a DAG the chain from its task that finished last; in
     /// steps every group in turn and, of each, the step that finished last; the same inside each of those.
+    /// Computed once for each moment the screen is drawn at.
     public func criticalEntries(now: Double) -> Set<Int> {
+        if let cached = criticalCache, cached.now == now { return cached.entries }
         var marked: Set<Int> = []
         for root in [mainRoot, exitRoot].compactMap({ $0 }) { markCritical(root, now: now, into: &marked) }
+        criticalCache = (now, marked)
         return marked
     }
 

@@ -54,6 +54,25 @@ extension NodeTree {
         return nil
     }
 
+    /// The position of every entry when everything is unfolded, with the DAGs in `lanes` in dependency order.
+    public func drawnOrder(lanes: Set<String>) -> [Int: Int] {
+        if let cached = drawnOrderCache, cached.lanes == lanes { return cached.order }
+        var order: [Int: Int] = [:]
+        order.reserveCapacity(entries.count)
+        var stack = [exitRoot, mainRoot].compactMap { $0 }
+        while let e = stack.popLast() {
+            order[e] = order.count
+            var kids = entries[e].children
+            if lanes.contains(entries[e].key), let graph = dagGraph(e) {
+                let drawn = graph.layout.rows.map { graph.tasks[$0.task] }
+                kids = drawn + kids.filter { graph.taskOfEntry[$0] == nil }
+            }
+            stack += kids.reversed()
+        }
+        drawnOrderCache = (lanes, order)
+        return order
+    }
+
     private func buildGraph(_ dag: Int) -> DagGraph {
         // Tasks with no row (an Omitted step is hidden) are left out; edges pass through them.
         let tasks = entries[dag].children.filter { !(entries[$0].hidden && entries[$0].rowsBelow == 0) }

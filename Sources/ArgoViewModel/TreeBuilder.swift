@@ -179,6 +179,10 @@ public final class NodeTree: @unchecked Sendable {
     private var childForests: [String: Forest] = [:]
     /// DAG graphs built so far (`dagGraph`), by the DAG's entry.
     var dagGraphs: [Int: DagGraph] = [:]
+    /// The critical path last computed (`criticalEntries`), and for which moment.
+    var criticalCache: (now: Double, entries: Set<Int>)?
+    /// `drawnOrder` for the last set of DAGs drawn with lanes.
+    var drawnOrderCache: (lanes: Set<String>, order: [Int: Int])?
     /// Fan-outs with more members than this start folded.
     public let foldFanOutsAbove: Int
 

@@ -111,4 +111,37 @@ final class DagKeysTests: XCTestCase {
         print("300 moves: tree \(Int(tree * 1000)) ms, lanes \(Int(lanes * 1000)) ms")
         XCTAssertLessThan(lanes, tree * 3 + 0.05)
     }
+
+    /// A task with no start time sorts first among siblings in the tree but after its dependency in the lanes;
+    /// `f` follows the rows as drawn.
+    func testNextFailedFollowsTheLanesOrder() throws {
+        func node(_ id: String, _ type: String, _ phase: String, boundary: String?, children: [String], start: String?) -> String {
+            let started = start.map { ", \"startedAt\": \"2026-01-01T00:00:\($0)Z\", \"finishedAt\": \"2026-01-01T00:01:00Z\"" } ?? ""
+            let inside = boundary.map { ", \"boundaryID\": \"\($0)\"" } ?? ""
+            return "\"\(id)\": {\"id\": \"\(id)\", \"name\": \"\(id)\", \"displayName\": \"\(id.split(separator: ".").last!)\", \"type\": \"\(type)\", \"phase\": \"\(phase)\", \"children\": [\(children.map { "\"\($0)\"" }.joined(separator: ","))]\(inside)\(started)}"
+        }
+        let nodes = [
+            node("dag", "DAG", "Failed", boundary: nil, children: ["dag.a", "dag.b"], start: "00"),
+            node("dag.a", "Pod", "Succeeded", boundary: "dag", children: ["dag.c"], start: "10"),
+            node("dag.b", "Pod", "Failed", boundary: "dag", children: [], start: "05"),
+            node("dag.c", "Pod", "Error", boundary: "dag", children: [], start: nil),
+        ]
+        let json = "{\"metadata\": {\"name\": \"dag\", \"namespace\": \"argo\"}, \"status\": {\"phase\": \"Failed\", \"nodes\": {\(nodes.joined(separator: ","))}}}"
+        let wf = try JSONDecoder().decode(Workflow.self, from: Data(json.utf8))
+        let model = tests.open(wf)
+        let names = { model.open!.rows.map { model.open!.tree!.nodes[$0.nodeID!]!.shownName } }
+        XCTAssertEqual(names(), ["dag", "c", "b", "a"], "the tree: by start time, none first")
+        tests.press(model, "f")
+        XCTAssertEqual(selectedName(model), "c")
+        tests.press(model, "d")
+        XCTAssertEqual(names(), ["dag", "b", "a", "c"], "the lanes: c after a, which it depends on")
+        tests.press(model, "g f")
+        XCTAssertEqual(selectedName(model), "b")
+        tests.press(model, "f")
+        XCTAssertEqual(selectedName(model), "c")
+        tests.press(model, "f")
+        XCTAssertEqual(selectedName(model), "b", "wrapped")
+        tests.press(model, "F")
+        XCTAssertEqual(selectedName(model), "c")
+    }
 }
