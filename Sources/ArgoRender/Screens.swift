@@ -832,7 +832,8 @@ public enum Screens {
 
     static func help(_ model: AppModel, into canvas: inout Canvas) {
         canvas.put(" Keys", x: 0, y: 1, style: .header)
-        let bindings = Keymap.bindings
+        // The keys of every view first (move, help, quit), then each view's, in the table's order.
+        let bindings = Keymap.bindings.filter { $0.views.isEmpty } + Keymap.bindings.filter { !$0.views.isEmpty }
         var y = 3
         for binding in bindings.dropFirst(model.helpTop) {
             guard y < model.rows - 2 else { break }

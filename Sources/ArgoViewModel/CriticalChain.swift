@@ -19,7 +19,10 @@ public enum CriticalChain {
     public static func waitedFor(_ task: Int, predecessors: [[Int]], finish: [Double?]) -> Int? {
         var best: Int?
         for p in predecessors[task] {
-            guard let b = best else { best = p; continue }
+            guard let b = best else {
+                best = p
+                continue
+            }
             let (fp, fb) = (finish[p] ?? -.infinity, finish[b] ?? -.infinity)
             if fp > fb || (fp == fb && p < b) { best = p }
         }

@@ -96,7 +96,10 @@ public enum DagLanes {
             }
             let incoming = lanes.indices.filter { lanes[$0]?.target == u }
             let column = incoming.first ?? lanes.firstIndex(where: { $0 == nil }) ?? lanes.count
-            if column == lanes.count { lanes.append(nil); cells.append(Cell()) }
+            if column == lanes.count {
+                lanes.append(nil)
+                cells.append(Cell())
+            }
             // Lanes that awaited u end here and merge into its column.
             for c in incoming {
                 cells[c].down = false
@@ -160,7 +163,7 @@ public enum DagLanes {
         public static let unicode = Glyphs(node: "◆", root: "◇", vertical: "│", horizontal: "─", cross: "┼", upRight: "└", upLeft: "┘",
             downRight: "┌", downLeft: "┐", teeRight: "├", teeLeft: "┤", teeDown: "┬", teeUp: "┴", more: "↺")
         public static let ascii = Glyphs(node: "*", root: "o", vertical: "|", horizontal: "-", cross: "+", upRight: "`", upLeft: "'",
-            downRight: ".", downLeft: ".", teeRight: "|", teeLeft: "|", teeDown: "-", teeUp: "-", more: "@")
+            downRight: ".", downLeft: ".", teeRight: "|", teeLeft: "|", teeDown: ".", teeUp: "'", more: "@")
     }
 
     /// The character of a cell.

@@ -21,7 +21,10 @@ final class CriticalChainTests: XCTestCase {
             var finish: [Double?] = (0..<count).map { _ in Double(random.next(1000)) }
             var predecessors = [[Int]](repeating: [], count: count)
             for v in 1..<count {
-                for _ in 0..<random.next(4) { let u = random.next(v); if !predecessors[v].contains(u) { predecessors[v].append(u) } }
+                for _ in 0..<random.next(4) {
+                    let u = random.next(v)
+                    if !predecessors[v].contains(u) { predecessors[v].append(u) }
+                }
             }
             // Plant the chain: increasing indices, each finishing after 1000 (later than any other task).
             var chain = [0]

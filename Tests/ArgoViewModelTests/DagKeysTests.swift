@@ -8,7 +8,7 @@ import XCTest
 /// `d`, `w` and `t` on the view-model, driven by keys as the runtime drives it, on the demo's fleet DAG:
 /// `list-databases`, then 300 nested DAGs of four chained steps.
 final class DagKeysTests: XCTestCase {
-    enum tests {
+    enum Drive {
         static func open(_ wf: Workflow) -> AppModel {
             let model = AppModel(server: "test", namespace: "argo", now: DemoCluster.frozenNow)
             _ = model.handle(.resize(cols: 120, rows: 40))
@@ -25,11 +25,11 @@ final class DagKeysTests: XCTestCase {
     func selectedName(_ model: AppModel) -> String? { model.selection?.name }
 
     func testLanesKeepTheSelectionAndDrawTheFailedItemsDAG() throws {
-        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17]))
-        tests.press(model, "f")
+        let model = Drive.open(try FailureFirstTreeTests.fleet(failing: [17]))
+        Drive.press(model, "f")
         let failed = try XCTUnwrap(model.selection)
         XCTAssertEqual(failed.name, "compare-schema")
-        tests.press(model, "d")
+        Drive.press(model, "d")
         XCTAssertEqual(model.selection, failed, "switching keeps the selected step")
         let state = try XCTUnwrap(model.open)
         let dagID = try XCTUnwrap(state.tree?.nodes[failed.id!]?.boundaryID)
@@ -41,43 +41,43 @@ final class DagKeysTests: XCTestCase {
         XCTAssertTrue(lanes[0].prefix.hasSuffix("◇ "), lanes[0].prefix)
         XCTAssertTrue(lanes[2].prefix.hasSuffix("◆ "), lanes[2].prefix)
         XCTAssertEqual(model.laneSelection?.task, state.tree!.dagGraph(state.tree!.entry(ofNode: dagID)!)!.taskOfEntry[state.selectedEntry])
-        tests.press(model, "d")
+        Drive.press(model, "d")
         XCTAssertTrue(model.open!.folding.lanes.isEmpty)
         XCTAssertEqual(model.selection, failed)
     }
 
     func testWhyLateWalksToTheRoot() throws {
         let wf = try FailureFirstTreeTests.fleet(failing: [17])
-        let model = tests.open(wf)
-        tests.press(model, "f")
+        let model = Drive.open(wf)
+        Drive.press(model, "f")
         let failed = try XCTUnwrap(wf.nodes[model.selection!.id!])
-        tests.press(model, "w")
+        Drive.press(model, "w")
         XCTAssertEqual(selectedName(model), "dump-schema")
         let waited = try XCTUnwrap(wf.nodes[model.selection!.id!])
         XCTAssertEqual(waited.boundaryID, failed.boundaryID)
         let gap = Format.duration(failed.startedAt!.seconds - waited.finishedAt!.seconds)
         XCTAssertEqual(model.notice, "compare-schema waited for dump-schema, started \(gap) after it ended (its only dependency)"
             + "  ·  chain: compare-schema ← dump-schema ← check-connection  ·  w: on up")
-        tests.press(model, "w")
+        Drive.press(model, "w")
         XCTAssertEqual(selectedName(model), "check-connection")
-        tests.press(model, "w")
+        Drive.press(model, "w")
         XCTAssertEqual(selectedName(model), "audit(17:db-017)", "a task with no dependency: up to its DAG")
-        tests.press(model, "w")
+        Drive.press(model, "w")
         XCTAssertEqual(selectedName(model), "list-databases", "the fan-out waited for the list")
-        tests.press(model, "w")
+        Drive.press(model, "w")
         XCTAssertEqual(selectedName(model), "list-databases")
         XCTAssertTrue(model.notice?.contains("the root of the chain") == true, model.notice ?? "")
     }
 
     func testTimelineKeepsSelectionAndOwnsItsKeys() throws {
-        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17]))
-        tests.press(model, "f")
+        let model = Drive.open(try FailureFirstTreeTests.fleet(failing: [17]))
+        Drive.press(model, "f")
         let failed = model.selection
-        tests.press(model, "t")
+        Drive.press(model, "t")
         XCTAssertEqual(model.treeMode, .timeline)
         XCTAssertEqual(model.selection, failed)
         let whole = try XCTUnwrap(model.timelineWindow)
-        tests.press(model, "+ +")
+        Drive.press(model, "+ +")
         let zoomed = try XCTUnwrap(model.timelineWindow)
         XCTAssertEqual(zoomed.span, whole.span / 4, accuracy: 0.001)
         // `l` pans here, and asks for no log.
@@ -85,28 +85,28 @@ final class DagKeysTests: XCTestCase {
         XCTAssertTrue(effects.isEmpty)
         XCTAssertEqual(model.view, .workflow)
         XCTAssertEqual(model.timelineWindow!.start, zoomed.start + zoomed.span / 4, accuracy: 0.001)
-        tests.press(model, "h h h h h h h h -")
+        Drive.press(model, "h h h h h h h h -")
         XCTAssertEqual(model.timelineWindow!.start, whole.start, accuracy: 0.001)
-        tests.press(model, "F f n")
+        Drive.press(model, "F f n")
         XCTAssertEqual(model.treeMode, .timeline, "f and F work in the timeline")
-        tests.press(model, "t")
+        Drive.press(model, "t")
         XCTAssertEqual(model.treeMode, .tree)
-        tests.press(model, "l")
+        Drive.press(model, "l")
         XCTAssertEqual(model.view, .logs, "in the tree l is the log again")
     }
 
     /// Moving the selection re-draws only what is on screen; lanes add a little to each row, not to the move.
     func testMovingWithLanesStaysAsFastAsTheTree() throws {
-        let model = tests.open(try FailureFirstTreeTests.fleet(failing: [17, 120, 250]))
-        tests.press(model, "<Space>")  // the fan-out of 300 unfolded: 1,500 rows
+        let model = Drive.open(try FailureFirstTreeTests.fleet(failing: [17, 120, 250]))
+        Drive.press(model, "<Space>")  // the fan-out of 300 unfolded: 1,500 rows
         func time(_ script: String) -> Double {
             let start = Date()
-            tests.press(model, script)
+            Drive.press(model, script)
             return Date().timeIntervalSince(start)
         }
         let moves = String(repeating: "j ", count: 300)
         let tree = time(moves)
-        tests.press(model, "g d")
+        Drive.press(model, "g d")
         let lanes = time(moves)
         print("300 moves: tree \(Int(tree * 1000)) ms, lanes \(Int(lanes * 1000)) ms")
         XCTAssertLessThan(lanes, tree * 3 + 0.05)
@@ -128,20 +128,20 @@ final class DagKeysTests: XCTestCase {
         ]
         let json = "{\"metadata\": {\"name\": \"dag\", \"namespace\": \"argo\"}, \"status\": {\"phase\": \"Failed\", \"nodes\": {\(nodes.joined(separator: ","))}}}"
         let wf = try JSONDecoder().decode(Workflow.self, from: Data(json.utf8))
-        let model = tests.open(wf)
+        let model = Drive.open(wf)
         let names = { model.open!.rows.map { model.open!.tree!.nodes[$0.nodeID!]!.shownName } }
         XCTAssertEqual(names(), ["dag", "c", "b", "a"], "the tree: by start time, none first")
-        tests.press(model, "f")
+        Drive.press(model, "f")
         XCTAssertEqual(selectedName(model), "c")
-        tests.press(model, "d")
+        Drive.press(model, "d")
         XCTAssertEqual(names(), ["dag", "b", "a", "c"], "the lanes: c after a, which it depends on")
-        tests.press(model, "g f")
+        Drive.press(model, "g f")
         XCTAssertEqual(selectedName(model), "b")
-        tests.press(model, "f")
+        Drive.press(model, "f")
         XCTAssertEqual(selectedName(model), "c")
-        tests.press(model, "f")
+        Drive.press(model, "f")
         XCTAssertEqual(selectedName(model), "b", "wrapped")
-        tests.press(model, "F")
+        Drive.press(model, "F")
         XCTAssertEqual(selectedName(model), "c")
     }
 }
