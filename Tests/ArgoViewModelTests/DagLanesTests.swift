@@ -100,6 +100,40 @@ final class DagLanesTests: XCTestCase {
         XCTAssertEqual(layout.predecessors[3].sorted(), [1, 2])
     }
 
+    /// On random graphs (with some back edges): one task a row, and every forward edge runs as a lane through
+    /// every row between its ends; a lane that touches both of them.
+    func testEveryEdgeRunsThroughTheRowsBetweenItsEnds() {
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<200 {
+            let n = 1 + next(40)
+            var successors = [[Int]](repeating: [], count: n)
+            for _ in 0..<next(n * 2 + 1) {
+                let (u, v) = (next(n), next(n))
+                if u != v && !successors[u].contains(v) { successors[u].append(v) }
+            }
+            let layout = DagLanes.layout(successors: successors, rank: (0..<n).map { _ in next(10) })
+            XCTAssertEqual(layout.rows.map(\.task).sorted(), Array(0..<n))
+            var row = [Int](repeating: 0, count: n)
+            for (r, laneRow) in layout.rows.enumerated() {
+                row[laneRow.task] = r
+                XCTAssertEqual(laneRow.cells.filter(\.node).count, 1)
+            }
+            for u in 0..<n {
+                for v in successors[u] where row[v] > row[u] {
+                    for r in (row[u] + 1)..<row[v] {
+                        let through = layout.rows[r].cells.contains { $0.up && $0.down && !$0.node && $0.touches.contains(u) && $0.touches.contains(v) }
+                        XCTAssertTrue(through, "edge \(u)→\(v) through row \(r)")
+                    }
+                }
+            }
+            _ = DagLanes.render(layout, names: (0..<n).map(String.init), limit: 2)
+        }
+    }
+
     // MARK: In the tree
 
     static func node(_ id: String, _ type: String = "Pod", boundary: String?, children: [String] = [], start: Double, end: Double?, phase: String = "Succeeded") -> NodeStatus {
