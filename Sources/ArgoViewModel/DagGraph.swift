@@ -32,23 +32,19 @@ extension NodeTree {
 
     /// The innermost DAG drawn with lanes (in `lanes`, by entry key) that holds `e`, and `e`'s task in it.
     public func laneTask(of e: Int, lanes: Set<String>) -> (graph: DagGraph, task: Int)? {
-        guard entries.indices.contains(e) else { return nil }
-        var cursor = e
-        while let parent = entries[cursor].parent {
-            if lanes.contains(entries[parent].key), let graph = dagGraph(parent), let task = graph.taskOfEntry[cursor] {
-                return (graph, task)
-            }
-            cursor = parent
-        }
-        return nil
+        enclosingTask(of: e) { lanes.contains(entries[$0].key) }
     }
 
     /// The innermost DAG that holds `e`, and `e`'s task in it (lanes on or not).
     public func dagTask(of e: Int) -> (graph: DagGraph, task: Int)? {
+        enclosingTask(of: e) { _ in true }
+    }
+
+    private func enclosingTask(of e: Int, in accepts: (Int) -> Bool) -> (graph: DagGraph, task: Int)? {
         guard entries.indices.contains(e) else { return nil }
         var cursor = e
         while let parent = entries[cursor].parent {
-            if let graph = dagGraph(parent), let task = graph.taskOfEntry[cursor] { return (graph, task) }
+            if accepts(parent), let graph = dagGraph(parent), let task = graph.taskOfEntry[cursor] { return (graph, task) }
             cursor = parent
         }
         return nil
