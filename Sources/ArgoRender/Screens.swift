@@ -13,7 +13,7 @@ public enum Screens {
         switch model.view {
         case .workflows: workflowList(model, into: &canvas)
         case .workflow:
-            workflowTree(model, into: &canvas)
+            if model.treeMode == .timeline { workflowTimeline(model, into: &canvas) } else { workflowTree(model, into: &canvas) }
             failurePane(model, into: &canvas)
         case .node: nodeDetails(model, into: &canvas)
         case .logs: logView(model, into: &canvas)
@@ -87,6 +87,7 @@ public enum Screens {
                 if model.failedCount > 0 {
                     text += "  ·  f/F: next/previous of \(Format.count(model.failedCount)) failed step" + (model.failedCount == 1 ? "" : "s")
                 }
+                text += dagHint(model)
                 canvas.put(text, x: 0, y: y, style: .dim)
             }
         case .node:
@@ -126,7 +127,7 @@ public enum Screens {
     static func bottomLine(_ model: AppModel, into canvas: inout Canvas) {
         let y = model.rows - 1
         var x = 1
-        for binding in Keymap.bar(for: model.view) {
+        for binding in Keymap.bar(for: model.view, mode: model.treeMode) {
             guard let key = binding.keys.first else { continue }
             x = canvas.put(key.label, x: x, y: y, style: .keyName)
             x = canvas.put(" " + binding.label + "  ", x: x, y: y, style: .normal)
@@ -244,6 +245,7 @@ public enum Screens {
             canvas.put("(no outputs on screen)", x: layout.outputsX, y: top, style: .dim)
         }
         guard open.cursor.top < end else { return }
+        let lit = model.laneSelection
         for index in open.cursor.top..<end {
             let y = top + 1 + index - open.cursor.top
             guard y < model.rows - 2 - model.paneHeight else { break }
@@ -260,6 +262,7 @@ public enum Screens {
                 guard let ref = tree.childRefs[name] else { continue }
                 drawChildRow(ref, row: row, layout: layout, y: y, model: model, into: &canvas)
             }
+            drawLanes(row, y: y, model: model, lit: lit, into: &canvas)
             if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
     }
@@ -841,7 +844,8 @@ public enum Screens {
 
     static func help(_ model: AppModel, into canvas: inout Canvas) {
         canvas.put(" Keys", x: 0, y: 1, style: .header)
-        let bindings = Keymap.bindings
+        // The keys of every view first (move, help, quit), then each view's, in the table's order.
+        let bindings = Keymap.bindings.filter { $0.views.isEmpty } + Keymap.bindings.filter { !$0.views.isEmpty }
         var y = 3
         for binding in bindings.dropFirst(model.helpTop) {
             guard y < model.rows - 2 else { break }

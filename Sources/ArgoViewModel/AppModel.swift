@@ -155,6 +155,8 @@ public struct OpenWorkflowState: Sendable {
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
+    /// `t`: the rows as a timeline, zoomed and panned.
+    public var timeline = TimelineState()
 
     /// The entry the selected row shows, or -1.
     public var selectedEntry: Int {
@@ -313,7 +315,7 @@ public final class AppModel {
             return []
         }
         if prompt != nil { return typeIntoPrompt(key) }
-        guard let action = Keymap.action(for: key, in: view) else { return [] }
+        guard let action = Keymap.action(for: key, in: view, mode: treeMode) else { return [] }
         notice = nil
         let effects = perform(action)
         return effects + (view == .workflow ? logTailForSelection() : [])
@@ -347,6 +349,7 @@ public final class AppModel {
         case .container: return nextContainer()
         case .archived: return readArchivedLog()
         case .groupChildren: return toggleChildGrouping()
+        case .lanes, .whyLate, .timeline, .zoomIn, .zoomOut, .panLeft, .panRight: return performDag(action)
         case .open:
             if view == .workflow { return openSelectedRow() }
             if view == .semaphores { return openInLocks() }
@@ -450,6 +453,8 @@ public final class AppModel {
     func resize(cols: Int, rows: Int) {
         self.cols = max(1, cols)
         self.rows = max(1, rows)
+        // The lanes a DAG shows depend on the width.
+        if let state = open, !state.folding.lanes.isEmpty { rebuildRows(keeping: state.selectedEntry >= 0 ? state.selectedEntry : nil) }
         list.cursor.follow(count: list.items.count, height: listHeight)
         if var state = open {
             state.cursor.follow(count: state.rows.count, height: treeHeight)
@@ -647,7 +652,7 @@ public final class AppModel {
     /// Draws the rows again for the fold state, keeping the selection on `entry` (or its nearest drawn ancestor).
     func rebuildRows(keeping entry: Int?) {
         guard var state = open, let tree = state.tree else { return }
-        state.rows = tree.rows(folding: state.folding, glyphs: ascii ? .ascii : .unicode)
+        state.rows = tree.rows(folding: state.folding, glyphs: ascii ? .ascii : .unicode, laneLimit: laneLimit)
         var map: [Int: Int] = [:]
         map.reserveCapacity(state.rows.count)
         var stepWidth = 4
@@ -807,12 +812,14 @@ public final class AppModel {
     /// The next (or previous) of `targets` after the selection, wrapping around; entries are in tree order.
     func step(through targets: [Int], forward: Bool) -> (entry: Int, wrapped: Bool)? {
         guard let state = open, !targets.isEmpty else { return nil }
-        let current = state.selectedEntry
+        // DAGs drawn with lanes put their tasks in dependency order: step in the order rows are drawn.
+        let (targets, position) = inDrawnOrder(targets)
+        let current = state.selectedEntry >= 0 ? position(state.selectedEntry) : -1
         if forward {
-            if let next = targets.first(where: { $0 > current }) { return (next, false) }
+            if let next = targets.first(where: { position($0) > current }) { return (next, false) }
             return (targets[0], current >= 0)
         }
-        if let previous = targets.last(where: { $0 < current }) { return (previous, false) }
+        if let previous = targets.last(where: { position($0) < current }) { return (previous, false) }
         return (targets[targets.count - 1], true)
     }
 

@@ -60,6 +60,7 @@ public enum Action: String, Sendable, CaseIterable {
     case fold, foldClose, foldOpen, nextFailed, previousFailed, search, nextMatch, previousMatch, outputs, refresh
     case logs, failedLogs, follow, wrap, timestamps, onlyMatches, save, container, archived
     case groupChildren, command
+    case lanes, whyLate, timeline, zoomIn, zoomOut, panLeft, panRight
 }
 
 /// What the status-line prompt is for.
@@ -76,6 +77,8 @@ public struct Binding: Sendable {
     public var inBar: Bool
     /// Views where the binding applies; empty means everywhere.
     public var views: Set<ViewKind>
+    /// In the workflow view: only in the tree or only in the timeline; nil in both.
+    public var mode: TreeMode? = nil
 }
 
 public enum Keymap {
@@ -112,6 +115,14 @@ public enum Keymap {
         Binding(keys: [.char("c")], action: .groupChildren, label: "children", help: "fold child workflows under their parent's row, or list every workflow", inBar: true, views: [.workflows]),
         Binding(keys: [.char("a")], action: .archived, label: "archived", help: "read a gone pod's archived main-logs artifact", inBar: false, views: [.logs]),
         Binding(keys: [.char("o")], action: .outputs, label: "outputs", help: "show each step's output parameters in a column", inBar: true, views: [.workflow]),
+        Binding(keys: [.char("d")], action: .lanes, label: "lanes", help: "draw the selected step's DAG in dependency order with lanes (who waited for whom), or as before", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("w")], action: .whyLate, label: "why late", help: "why did it start late: select the dependency it waited for (the last to finish); again to walk on", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("t")], action: .timeline, label: "timeline", help: "a timeline: each step as a bar from start to finish, the critical path marked (again: the tree)", inBar: false, views: [.workflow]),
+        Binding(keys: [.char("+"), .char("=")], action: .zoomIn, label: "zoom", help: "in the timeline: zoom in", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("-")], action: .zoomOut, label: "out", help: "in the timeline: zoom out", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("h"), .left], action: .panLeft, label: "earlier", help: "in the timeline: pan to earlier times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("l"), .right], action: .panRight, label: "later", help: "in the timeline: pan to later times", inBar: true, views: [.workflow], mode: .timeline),
+        Binding(keys: [.char("t")], action: .timeline, label: "tree", help: "in the timeline: back to the tree", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
         Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces]),
         Binding(keys: [.esc], action: .back, label: "clear filter", help: "clear the list's / filter", inBar: false, views: [.workflows]),
@@ -135,15 +146,22 @@ public enum Keymap {
         return true
     }
 
-    public static func action(for key: Key, in view: ViewKind) -> Action? {
-        for binding in bindings where binding.views.isEmpty || binding.views.contains(view) {
-            if binding.keys.contains(key) { return binding.action }
-        }
+    /// The action of a key: a binding of the mode (`l` pans the timeline) before one of every mode.
+    public static func action(for key: Key, in view: ViewKind, mode: TreeMode = .tree) -> Action? {
+        let applying = bindings.filter { ($0.views.isEmpty || $0.views.contains(view)) && ($0.mode ?? mode) == mode }
+        for binding in applying where binding.mode != nil && binding.keys.contains(key) { return binding.action }
+        for binding in applying where binding.keys.contains(key) { return binding.action }
         return nil
     }
 
     /// The bindings shown in the bottom line of a view.
-    public static func bar(for view: ViewKind) -> [Binding] {
-        bindings.filter { $0.inBar && ($0.views.isEmpty || $0.views.contains(view)) }
+    public static func bar(for view: ViewKind, mode: TreeMode = .tree) -> [Binding] {
+        let shown = bindings.filter { binding in
+            // A key the mode gives to another action (`l` pans the timeline) leaves the bar.
+            binding.inBar && (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode
+                && binding.keys.first.map { action(for: $0, in: view, mode: mode) == binding.action } != false
+        }
+        // The mode's own keys first, so that they stay on a narrow screen.
+        return shown.filter { $0.mode != nil } + shown.filter { $0.mode == nil }
     }
 }

@@ -20,13 +20,16 @@ public struct TreeRow: Equatable, Sendable {
     /// The row hides its subtree; `hiddenRows` says how many rows unfold with it.
     public var folded: Bool
     public var hiddenRows: Int
+    /// In a DAG drawn with lanes (`d`): where the row's lanes are in its prefix.
+    public var lane: LaneSpot?
 
-    public init(prefix: String, item: Item, entry: Int = -1, folded: Bool = false, hiddenRows: Int = 0) {
+    public init(prefix: String, item: Item, entry: Int = -1, folded: Bool = false, hiddenRows: Int = 0, lane: LaneSpot? = nil) {
         self.prefix = prefix
         self.item = item
         self.entry = entry
         self.folded = folded
         self.hiddenRows = hiddenRows
+        self.lane = lane
     }
 
     /// The node this row shows, if it shows one.
@@ -34,6 +37,15 @@ public struct TreeRow: Equatable, Sendable {
         if case .node(let id) = item { return id }
         return nil
     }
+}
+
+/// Where a row's dependency lanes sit: the DAG's entry, the row of its layout, whether the row is a task's own
+/// or one of its subtree's (the lanes running on below it), and the column the lanes start at.
+public struct LaneSpot: Equatable, Sendable {
+    public var dag: Int
+    public var row: Int
+    public var below: Bool
+    public var x: Int
 }
 
 /// A fan-out (the items of one `withItems`/`withParam` loop) folded into one row.
@@ -63,8 +75,9 @@ public struct FanOut: Equatable, Sendable {
 public enum TreeBuilder {
     public struct Glyphs: Sendable {
         let first, middle, last, only, bar, space: String
-        public static let unicode = Glyphs(first: "┬─", middle: "├─", last: "└─", only: "──", bar: "│ ", space: "  ")
-        public static let ascii = Glyphs(first: "+-", middle: "|-", last: "`-", only: "--", bar: "| ", space: "  ")
+        let lanes: DagLanes.Glyphs
+        public static let unicode = Glyphs(first: "┬─", middle: "├─", last: "└─", only: "──", bar: "│ ", space: "  ", lanes: .unicode)
+        public static let ascii = Glyphs(first: "+-", middle: "|-", last: "`-", only: "--", bar: "| ", space: "  ", lanes: .ascii)
     }
 
     enum Kind { case boundary, groupParent, execution }
@@ -119,6 +132,8 @@ public enum TreeBuilder {
 public struct FoldState: Equatable, Sendable {
     /// Explicit choices; everything else takes the tree's default.
     public var open: [String: Bool] = [:]
+    /// DAGs whose tasks are drawn in dependency order with lanes (`d`), by entry key.
+    public var lanes: Set<String> = []
     public init() {}
 }
 
@@ -162,6 +177,12 @@ public final class NodeTree: @unchecked Sendable {
     public private(set) var queued = 0
     private var entryOfNode: [String: Int] = [:]
     private var childForests: [String: Forest] = [:]
+    /// DAG graphs built so far (`dagGraph`), by the DAG's entry.
+    var dagGraphs: [Int: DagGraph] = [:]
+    /// The critical path last computed (`criticalEntries`), and for which moment.
+    var criticalCache: (now: Double, entries: Set<Int>)?
+    /// `drawnOrder` for the last set of DAGs drawn with lanes.
+    var drawnOrderCache: (lanes: Set<String>, order: [Int: Int])?
     /// Fan-outs with more members than this start folded.
     public let foldFanOutsAbove: Int
 
@@ -454,20 +475,30 @@ public final class NodeTree: @unchecked Sendable {
     }
 
     /// The rows drawn for a fold state.
-    public func rows(folding: FoldState, glyphs: TreeBuilder.Glyphs) -> [TreeRow] {
+    /// - Parameter laneLimit: lanes a DAG drawn with lanes shows at most (more are counted: `+N`).
+    public func rows(folding: FoldState, glyphs: TreeBuilder.Glyphs, laneLimit: Int = 8) -> [TreeRow] {
         var rows: [TreeRow] = []
-        if let mainRoot { render(mainRoot, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, folding: folding, into: &rows) }
+        let context = RenderContext(glyphs: glyphs, folding: folding, laneLimit: laneLimit)
+        if let mainRoot { render(mainRoot, nodePrefix: " ", childPrefix: " ", context, into: &rows) }
         if let exitRoot {
             rows.append(TreeRow(prefix: "", item: .blank))
-            render(exitRoot, nodePrefix: " ", childPrefix: " ", glyphs: glyphs, folding: folding, into: &rows)
+            render(exitRoot, nodePrefix: " ", childPrefix: " ", context, into: &rows)
         }
         return rows
     }
 
+    struct RenderContext {
+        var glyphs: TreeBuilder.Glyphs
+        var folding: FoldState
+        var laneLimit: Int
+    }
+
     private func render(
-        _ e: Int, nodePrefix: String, childPrefix: String, glyphs: TreeBuilder.Glyphs, folding: FoldState,
-        into rows: inout [TreeRow]
+        _ e: Int, nodePrefix: String, childPrefix: String, _ context: RenderContext, into rows: inout [TreeRow],
+        lane: LaneSpot? = nil
     ) {
+        let glyphs = context.glyphs
+        let folding = context.folding
         let entry = entries[e]
         let hidden = entry.hidden
         let open = hidden || isOpen(e, in: folding)
@@ -481,9 +512,15 @@ public final class NodeTree: @unchecked Sendable {
             let unfetched: Bool
             if case .child(let name) = entry.kind { unfetched = !loadedChildren.contains(name) } else { unfetched = false }
             rows.append(TreeRow(prefix: nodePrefix, item: item, entry: e, folded: !open && (entry.rowsBelow > 0 || unfetched),
-                hiddenRows: open ? 0 : entry.rowsBelow))
+                hiddenRows: open ? 0 : entry.rowsBelow, lane: lane))
         }
         guard open else { return }
+        if folding.lanes.contains(entry.key), let graph = dagGraph(e) {
+            renderLanes(graph, childPrefix: childPrefix, context, into: &rows)
+            return
+        }
+        // Rows under a task of a DAG drawn with lanes carry on its lanes below it.
+        let inner = lane.map { LaneSpot(dag: $0.dag, row: $0.row, below: true, x: $0.x) }
         let kids = entry.children
         let last = kids.count - 1
         for (index, child) in kids.enumerated() {
@@ -503,8 +540,21 @@ public final class NodeTree: @unchecked Sendable {
                 (part, sub) = index == last ? (glyphs.last, glyphs.space) : (glyphs.middle, glyphs.bar)
             }
             let childNodePrefix = (hidden && index == 0 ? nodePrefix : childPrefix) + part
-            render(child, nodePrefix: childNodePrefix, childPrefix: childPrefix + sub,
-                glyphs: glyphs, folding: folding, into: &rows)
+            // A hidden task (a Retry of one attempt) draws its attempt in its own place, on its lanes.
+            render(child, nodePrefix: childNodePrefix, childPrefix: childPrefix + sub, context, into: &rows,
+                lane: hidden && index == 0 ? lane : inner)
+        }
+    }
+
+    /// A DAG's tasks in dependency order, each after a column of lanes; their subtrees under them as usual.
+    private func renderLanes(_ graph: DagGraph, childPrefix: String, _ context: RenderContext, into rows: inout [TreeRow]) {
+        let layout = graph.layout
+        let x = childPrefix.count
+        for (r, laneRow) in layout.rows.enumerated() {
+            let lanes = DagLanes.text(laneRow.cells, width: layout.width, limit: context.laneLimit, glyphs: context.glyphs.lanes, cyclic: laneRow.cyclic)
+            let below = DagLanes.text(laneRow.below, width: layout.width, limit: context.laneLimit, glyphs: context.glyphs.lanes)
+            render(graph.tasks[laneRow.task], nodePrefix: childPrefix + lanes, childPrefix: childPrefix + below,
+                context, into: &rows, lane: LaneSpot(dag: graph.dag, row: r, below: false, x: x))
         }
     }
 

@@ -36,6 +36,12 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "tree-step-waiting-on-lock-\(size).txt", size: size, keys: "/ pg-geo <Enter>", extra: ["argo/db-migrate-staging-h2v6n"]))
             all.append(Capture(file: "sem-locks-\(size).txt", size: size, keys: ": sem <Enter>"))
             all.append(Capture(file: "sem-lock-queue-\(size).txt", size: size, keys: ": sem <Enter> <Enter> j j j j j j j j j j j j j"))
+            all.append(Capture(file: "dag-lanes-\(size).txt", size: size, keys: "d", extra: ["argo/db-auditing-x7k2p"]))
+            all.append(Capture(file: "dag-lanes-failed-\(size).txt", size: size, keys: "f d", extra: fleet))
+            all.append(Capture(file: "dag-critical-chain-\(size).txt", size: size, keys: "f w w", extra: fleet))
+            all.append(Capture(file: "timeline-\(size).txt", size: size, keys: "t", extra: fleet))
+            all.append(Capture(file: "timeline-zoomed-\(size).txt", size: size, keys: "f t + + +", extra: fleet))
+            all.append(Capture(file: "timeline-running-\(size).txt", size: size, keys: "t", extra: ["argo/nightly-etl-5fj2d"]))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all

@@ -1,0 +1,124 @@
+import ArgoAPI
+
+/// A DAG boundary's tasks (the drawn children of its tree entry: steps, fan-out groups) and who waited for
+/// whom among them, read from the nodes' `children`: in a DAG a task's children are the tasks that depend on
+/// it (attached to its outbound nodes: a retry's attempts, a loop's items, a nested DAG's last tasks).
+public struct DagGraph: Sendable {
+    /// The DAG's entry in the tree.
+    public var dag: Int
+    /// Tree entries of the tasks; a task's index here is its id in `layout`.
+    public var tasks: [Int]
+    public var layout: DagLanes.Layout
+    public var taskOfEntry: [Int: Int]
+    /// The row of each task in `layout.rows`.
+    public var rowOfTask: [Int]
+}
+
+extension NodeTree {
+    /// Whether an entry is a DAG boundary whose tasks can be drawn with lanes.
+    public func isDAG(_ e: Int) -> Bool {
+        guard entries.indices.contains(e), let node = node(at: e) else { return false }
+        return node.type == "DAG" && !entries[e].children.isEmpty
+    }
+
+    /// The graph of a DAG entry, built once per tree.
+    public func dagGraph(_ dag: Int) -> DagGraph? {
+        guard isDAG(dag) else { return nil }
+        if let cached = dagGraphs[dag] { return cached }
+        let graph = buildGraph(dag)
+        dagGraphs[dag] = graph
+        return graph
+    }
+
+    /// The innermost DAG drawn with lanes (in `lanes`, by entry key) that holds `e`, and `e`'s task in it.
+    public func laneTask(of e: Int, lanes: Set<String>) -> (graph: DagGraph, task: Int)? {
+        enclosingTask(of: e) { lanes.contains(entries[$0].key) }
+    }
+
+    /// The innermost DAG that holds `e`, and `e`'s task in it (lanes on or not).
+    public func dagTask(of e: Int) -> (graph: DagGraph, task: Int)? {
+        enclosingTask(of: e) { _ in true }
+    }
+
+    private func enclosingTask(of e: Int, in accepts: (Int) -> Bool) -> (graph: DagGraph, task: Int)? {
+        guard entries.indices.contains(e) else { return nil }
+        var cursor = e
+        while let parent = entries[cursor].parent {
+            if accepts(parent), let graph = dagGraph(parent), let task = graph.taskOfEntry[cursor] { return (graph, task) }
+            cursor = parent
+        }
+        return nil
+    }
+
+    /// The position of every entry when everything is unfolded, with the DAGs in `lanes` in dependency order.
+    public func drawnOrder(lanes: Set<String>) -> [Int: Int] {
+        if let cached = drawnOrderCache, cached.lanes == lanes { return cached.order }
+        var order: [Int: Int] = [:]
+        order.reserveCapacity(entries.count)
+        var stack = [exitRoot, mainRoot].compactMap { $0 }
+        while let e = stack.popLast() {
+            order[e] = order.count
+            var kids = entries[e].children
+            if lanes.contains(entries[e].key), let graph = dagGraph(e) {
+                let drawn = graph.layout.rows.map { graph.tasks[$0.task] }
+                kids = drawn + kids.filter { graph.taskOfEntry[$0] == nil }
+            }
+            stack += kids.reversed()
+        }
+        drawnOrderCache = (lanes, order)
+        return order
+    }
+
+    private func buildGraph(_ dag: Int) -> DagGraph {
+        // Tasks with no row (an Omitted step is hidden) are left out; edges pass through them.
+        let tasks = entries[dag].children.filter { !(entries[$0].hidden && entries[$0].rowsBelow == 0) }
+        var taskOfEntry: [Int: Int] = [:]
+        var owner: [String: Int] = [:]
+        for (t, e) in tasks.enumerated() {
+            taskOfEntry[e] = t
+            var stack = [e]
+            while let x = stack.popLast() {
+                if case .node(let id) = entries[x].kind { owner[id] = t }
+                stack += entries[x].children
+            }
+        }
+        let dagID: String? = { if case .node(let id) = entries[dag].kind { return id } else { return nil } }()
+        var successors = [[Int]](repeating: [], count: tasks.count)
+        for (id, t) in owner {
+            guard let node = nodes[id] else { continue }
+            var seen: Set<String> = []
+            var pending = node.children ?? []
+            while let child = pending.popLast() {
+                guard seen.insert(child).inserted else { continue }
+                if let u = owner[child] {
+                    if u != t && !successors[t].contains(u) { successors[t].append(u) }
+                } else if let passing = nodes[child], passing.boundaryID == dagID, child != dagID {
+                    // A loop's TaskGroup, or a task without a row: look through it.
+                    pending += passing.children ?? []
+                }
+            }
+        }
+        let layout = DagLanes.layout(successors: successors, rank: Array(tasks.indices))
+        var rowOfTask = [Int](repeating: 0, count: tasks.count)
+        for (r, row) in layout.rows.enumerated() { rowOfTask[row.task] = r }
+        return DagGraph(dag: dag, tasks: tasks, layout: layout, taskOfEntry: taskOfEntry, rowOfTask: rowOfTask)
+    }
+
+    /// When a task started and finished: a node's times; a group's first start and last finish; a child
+    /// workflow's.
+    public func times(of e: Int) -> (start: Double?, end: Double?) {
+        switch entries[e].kind {
+        case .node(let id):
+            return (nodes[id]?.startedAt?.seconds, nodes[id]?.finishedAt?.seconds)
+        case .group(let g):
+            let members = groups[g].members.compactMap { nodes[$0] }
+            let starts = members.compactMap { $0.startedAt?.seconds }
+            let ends = members.compactMap { $0.finishedAt?.seconds }
+            let running = members.contains { $0.startedAt != nil && $0.finishedAt == nil }
+            return (starts.min(), running ? nil : ends.max())
+        case .child(let name):
+            let status = childRefs[name]?.summary.status
+            return (status?.startedAt?.seconds, status?.finishedAt?.seconds)
+        }
+    }
+}
