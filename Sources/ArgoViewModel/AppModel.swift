@@ -296,6 +296,8 @@ public final class AppModel {
 
     /// What to do first: load the list; with a workflow argument, open it on top.
     public func start(workflow: (namespace: String?, name: String)?) -> [Effect] {
+        // `NS/WF` (pasted from an alert): the list behind it is that namespace's (unless every namespace is browsed).
+        if let ns = workflow?.namespace, !ns.isEmpty, !namespace.isEmpty { namespace = ns }
         var effects = requestListPage()
         if let workflow {
             if workflow.name == "@latest" {

@@ -53,6 +53,15 @@ final class HeadlessTests: XCTestCase {
         XCTAssertTrue(help.screen.contains("open the selected workflow"))
     }
 
+    func testANamespacedWorkflowArgumentBrowsesThatNamespace() throws {
+        let opened = try Harness.headless(size: "100x20", keys: "", extra: ["payments/ledger-reconcile-q3w8z"])
+        XCTAssertEqual(opened.state["namespace"] as? String, "payments")
+        XCTAssertTrue(opened.screen.contains("ns: payments"), opened.screen)
+        let back = try Harness.headless(size: "100x20", keys: "<Esc>", extra: ["payments/ledger-reconcile-q3w8z"])
+        XCTAssertEqual(back.state["view"] as? String, "workflows")
+        XCTAssertTrue(back.screen.contains("ledger-close-h5v2p") && !back.screen.contains("db-auditing-x7k2p"), back.screen)
+    }
+
     func testWorkflowArgumentOpensDirectlyAndEscGoesToTheList() throws {
         let opened = try Harness.headless(size: "80x24", keys: "", extra: ["argo/integration-tests-r2d2x"])
         XCTAssertEqual(opened.state["view"] as? String, "workflow")
