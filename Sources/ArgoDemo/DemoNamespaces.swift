@@ -18,11 +18,7 @@ extension DemoCluster {
     /// A running DAG: list the partitions, then one task a partition (`withParam`, a TaskGroup of 24), then merge.
     private func ingestEvents() -> WorkflowBuilder {
         let t0 = origin - 1_500
-        let wf = WorkflowBuilder(name: "ingest-events-r7tq2", namespace: "data-platform", created: t0 - 1)
-        wf.startedAt = t0
-        wf.phase = "Running"
-        wf.entrypoint = "ingest"
-        wf.labels = [("workflows.argoproj.io/workflow-template", "ingest-events")]
+        let wf = run("ingest-events-r7tq2", in: "data-platform", of: "ingest-events", entrypoint: "ingest", created: t0 - 1, started: t0, phase: "Running")
         let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "DAG", template: "ingest", phase: "Running", start: t0))
         let partitions = (0..<24).map { String(format: "2026-11-28T%02d", $0) }
         let list = wf.add(.init(
@@ -48,10 +44,7 @@ extension DemoCluster {
     /// pod, the first its child; the task after hangs off the last container, as the controller links them).
     private func warehouseExport() -> WorkflowBuilder {
         let t0 = origin - 7_400
-        let wf = WorkflowBuilder(name: "warehouse-export-m2k8d", namespace: "data-platform", created: t0 - 1)
-        wf.startedAt = t0
-        wf.entrypoint = "export"
-        wf.labels = [("workflows.argoproj.io/workflow-template", "warehouse-export")]
+        let wf = run("warehouse-export-m2k8d", in: "data-platform", of: "warehouse-export", entrypoint: "export", created: t0 - 1, started: t0, phase: "Succeeded")
         let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "DAG", template: "export", phase: "Succeeded", start: t0))
         let snapshot = wf.add(.init(
             name: "\(wf.name).snapshot", displayName: "snapshot", type: "Pod", template: "snapshot", phase: "Succeeded", boundary: root,
@@ -76,11 +69,7 @@ extension DemoCluster {
     /// Steps whose last step is an HTTP template (run by the agent, no pod of its own) that got a 503.
     private func partnerWebhook() -> WorkflowBuilder {
         let t0 = origin - 2_900
-        let wf = WorkflowBuilder(name: "partner-webhook-x9c4n", namespace: "data-platform", created: t0 - 1)
-        wf.startedAt = t0
-        wf.phase = "Failed"
-        wf.entrypoint = "deliver"
-        wf.labels = [("workflows.argoproj.io/workflow-template", "partner-webhook")]
+        let wf = run("partner-webhook-x9c4n", in: "data-platform", of: "partner-webhook", entrypoint: "deliver", created: t0 - 1, started: t0, phase: "Failed")
         let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "Steps", template: "deliver", phase: "Failed", start: t0))
         let g0 = wf.add(.init(name: "\(wf.name)[0]", displayName: "[0]", type: "StepGroup", template: "deliver", phase: "Succeeded", boundary: root, start: t0, end: t0 + 41), parent: root)
         let build = wf.add(.init(
@@ -98,15 +87,23 @@ extension DemoCluster {
 
     static let ledgerMutex = "payments/Mutex/ledger-write"
 
+    /// A designed run of a WorkflowTemplate (labelled with it), started at `started` unless still Pending.
+    private func run(
+        _ name: String, in namespace: String, of template: String, entrypoint: String, created: Double, started: Double?, phase: String
+    ) -> WorkflowBuilder {
+        let wf = WorkflowBuilder(name: name, namespace: namespace, created: created)
+        wf.startedAt = started
+        wf.phase = phase
+        wf.entrypoint = entrypoint
+        wf.labels = [("workflows.argoproj.io/workflow-template", template)]
+        return wf
+    }
+
     /// Holds the ledger mutex for its whole run.
     private func ledgerClose() -> WorkflowBuilder {
         let t0 = origin - 840
-        let wf = WorkflowBuilder(name: "ledger-close-h5v2p", namespace: "payments", created: t0 - 1)
-        wf.startedAt = t0
-        wf.phase = "Running"
-        wf.entrypoint = "close"
+        let wf = run("ledger-close-h5v2p", in: "payments", of: "ledger-close", entrypoint: "close", created: t0 - 1, started: t0, phase: "Running")
         wf.mutex = "ledger-write"
-        wf.labels = [("workflows.argoproj.io/workflow-template", "ledger-close")]
         wf.synchronization = .object([("mutex", .object([("holding", .array([.object([
             ("mutex", .string(DemoCluster.ledgerMutex)), ("holder", .string("payments/\(wf.name)")),
         ])]))]))])
@@ -119,12 +116,9 @@ extension DemoCluster {
     /// Waits for the ledger mutex (Pending, as the controller leaves a workflow-level lock's waiter).
     private func ledgerReconcile() -> WorkflowBuilder {
         let t0 = origin - 300
-        let wf = WorkflowBuilder(name: "ledger-reconcile-q3w8z", namespace: "payments", created: t0)
-        wf.phase = "Pending"
-        wf.entrypoint = "reconcile"
+        let wf = run("ledger-reconcile-q3w8z", in: "payments", of: "ledger-reconcile", entrypoint: "reconcile", created: t0, started: nil, phase: "Pending")
         wf.mutex = "ledger-write"
         wf.message = "Waiting for \(DemoCluster.ledgerMutex) lock. Lock status: 0/1"
-        wf.labels = [("workflows.argoproj.io/workflow-template", "ledger-reconcile")]
         wf.synchronization = .object([("mutex", .object([("waiting", .array([.object([
             ("mutex", .string(DemoCluster.ledgerMutex)), ("holder", .string("payments/ledger-close-h5v2p")),
         ])]))]))])
