@@ -87,6 +87,10 @@ public final class DemoServer: @unchecked Sendable {
 
     var isStopped: Bool { lock.withLock { stopped } }
 
+    /// The bodies of the requests that had one, with their request line, for tests.
+    public var requestBodies: [(request: String, body: String)] { lock.withLock { bodies } }
+    private var bodies: [(String, String)] = []
+
     /// Every request line served so far (`GET /api/v1/…?…`), for tests.
     public var requestLog: [String] {
         lock.lock()
@@ -145,11 +149,13 @@ public final class DemoServer: @unchecked Sendable {
                 if n <= 0 { return }
                 buffer += chunk[0..<n]
             }
+            let requestBody = Array(buffer[(headEnd! + 4)..<total])
             buffer.removeFirst(total)
             let parts = requestLine.split(separator: " ")
             guard parts.count >= 2 else { return }
             lock.lock()
             log.append("\(parts[0]) \(parts[1])")
+            if !requestBody.isEmpty { bodies.append(("\(parts[0]) \(parts[1])", String(decoding: requestBody, as: UTF8.self))) }
             lock.unlock()
 
             if let token = requiredToken, headers["authorization"] != "Bearer " + token {
@@ -170,7 +176,7 @@ public final class DemoServer: @unchecked Sendable {
                 return
             }
             var response = kube?.kind == .namespaces ? namespaceList()
-                : respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil)
+                : respond(method: String(parts[0]), target: target, headers: headers, kube: kube != nil, body: requestBody)
             if kube != nil { response = kubeStatus(response) }
             let keepAlive = (headers["connection"] ?? "").lowercased() != "close"
             var out = Array("HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
@@ -205,8 +211,9 @@ public final class DemoServer: @unchecked Sendable {
 
     /// - Parameter headers: the request's headers, names in lower case.
     /// - Parameter kube: the request came in on a Kubernetes API path (see `kubeTarget`): answer that way.
-    func respond(method: String, target: String, headers: [String: String] = [:], kube: Bool = false) -> Response {
+    func respond(method: String, target: String, headers: [String: String] = [:], kube: Bool = false, body: [UInt8] = []) -> Response {
         let (path, query) = DemoServer.split(target)
+        if method == "PUT", !kube { return action(path: path, body: body) }
         guard method == "GET" else { return error(405, code: 12, "method \(method) is not supported by the demo server") }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         // segments of "/api/v1/workflows/ns/name" are ["", "api", "v1", "workflows", "ns", "name"]
@@ -233,6 +240,10 @@ public final class DemoServer: @unchecked Sendable {
                                      ("metadata", .object([])), ("items", .array(items))]))
             }
             return json(.object([("metadata", .object([])), ("items", items.isEmpty ? .null : .array(items))]))
+        case "archived-workflows":
+            return archived(rest, query: query)
+        case "workflow-templates":
+            return workflowTemplates(namespace: rest.count >= 2 ? rest[1] : "", kube: kube)
         case "info":
             return json(.object([("managedNamespace", .string(cluster.namespace))]))
         case "workflows":

@@ -35,6 +35,8 @@ public final class Runtime {
             switch effect {
             case .quit:
                 break
+            case .ops(let work):
+                perform(ops: work)
             case .fetchListPage(let token):
                 client.listWorkflows(
                     namespace: model.namespace, limit: model.pageSize, continueToken: token,
@@ -158,7 +160,7 @@ public final class Runtime {
     }
 
     /// Counts a call as in flight and returns the handler that posts its events to the UI loop.
-    private func track<T>(
+    func track<T>(
         _ what: String, done: @escaping @Sendable (Result<T, APIError>, Int) -> ModelEvent
     ) -> @Sendable (CallEvent<T>) -> Void {
         inFlight += 1
@@ -183,6 +185,7 @@ public final class Runtime {
             case .resumed: inFlight += 1
             case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow, .namespaces:
                 inFlight -= 1
+            case .ops: inFlight -= 1
             case .listWatch, .timer, .contextSwitched: break
             case .logStream(let id, let index, let update):
                 let final: Bool
