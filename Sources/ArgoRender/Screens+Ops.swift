@@ -65,10 +65,10 @@ extension Screens {
         let rows = model.cronRows
         let schedules = rows.map(scheduleText)
         let nameWidth = min(max(12, rows.map { DisplayText.width($0.cron.name) }.max() ?? 0), max(12, model.cols / 4))
-        let scheduleWidth = min(max(8, schedules.map(DisplayText.width).max() ?? 0), max(8, model.cols / (model.cols >= 100 ? 4 : 6)))
+        let scheduleWidth = min(max(8, schedules.map(DisplayText.width).max() ?? 0), max(8, model.cols / (model.cols >= 100 ? 5 : 6)))
         let wide = model.cols >= 100
         let stripCount = wide ? 12 : 6
-        header([("NAME", nameWidth + 1), ("SCHEDULE", scheduleWidth), ("LAST RUN", 8), ("NEXT RUN", 9)] + (wide ? [("POLICY", 7)] : [])
+        header([("NAME", nameWidth), ("SCHEDULE", scheduleWidth), ("LAST RUN", 8), ("NEXT RUN", 9)] + (wide ? [("POLICY", 7)] : [])
                 + [(wide ? "LAST RUNS" : "RUNS", stripCount), ("STATUS", 0)], y: 1, into: &canvas)
         if rows.isEmpty {
             canvas.put(model.ops.cronLoading ? "  reading the CronWorkflows…" : "  no CronWorkflows in \(model.namespace.isEmpty ? "any namespace" : model.namespace)", x: 0, y: 2, style: .dim)
@@ -129,8 +129,8 @@ extension Screens {
         if let stale = row.stale { return stale }
         if row.suspended { return "suspended" + (row.failuresInARow > 0 ? " (its last run failed)" : "") }
         if row.failuresInARow > 0 {
-            let since = row.runs.prefix(row.failuresInARow).last.map { ", since " + Format.age(model.now - AppModel.scheduledTime($0)) + " ago" } ?? ""
-            return "failing: the last \(row.failuresInARow) runs failed\(since)"
+            let since = row.runs.prefix(row.failuresInARow).last.map { ", for " + Format.age(model.now - AppModel.scheduledTime($0)) } ?? ""
+            return "failing: last \(row.failuresInARow) runs\(since)"
         }
         if row.runs.isEmpty { return "no runs seen" }
         return "ok"
@@ -142,7 +142,8 @@ extension Screens {
         guard let runs = model.ops.runsView else { return }
         canvas.put(" " + runs.title, x: 0, y: 1, style: .header)
         let nameWidth = min(max(20, runs.items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols / 3))
-        header([("RUN", nameWidth + 2), ("FROM", 7), ("STARTED", 8), ("DURATION", 8), ("MESSAGE", 0)], y: 2, into: &canvas)
+        let exitWidth = model.cols >= 100 ? 28 : 12
+        header([("RUN", nameWidth), ("FROM", 7), ("STARTED", 8), ("DURATION", 8), ("EXIT HANDLER", exitWidth), ("MESSAGE", 0)], y: 2, into: &canvas)
         if runs.items.isEmpty {
             canvas.put("  no runs seen (live or archived)", x: 0, y: 3, style: .dim)
             return
@@ -164,6 +165,16 @@ extension Screens {
             x += 9
             canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: x, y: y, limit: x + 8)
             x += 9
+            switch model.ops.exitHandlers[wf.name] {
+            case .some(.some(let handler)):
+                let exitLook = PhaseLook.of(phase: handler.phase, ascii: model.ascii)
+                let said = handler.outputs?.parameters?.first?.value ?? handler.phase ?? ""
+                let hx = canvas.put(exitLook.icon + " ", x: x, y: y, style: exitLook.style)
+                canvas.put(said, x: hx, y: y, style: .dim, limit: x + exitWidth)
+            case .some(.none): canvas.put("none", x: x, y: y, style: .dim)
+            case .none: canvas.put(wf.phase == "Running" ? "" : "…", x: x, y: y, style: .dim)
+            }
+            x += exitWidth + 1
             canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
                        style: look.style == .failed ? .failed : .normal)
             if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
@@ -213,7 +224,7 @@ extension Screens {
     static func archive(_ model: AppModel, into canvas: inout Canvas) {
         let items = model.ops.archive
         let nameWidth = min(max(20, items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols / 3))
-        header([("NAME", nameWidth + 2), ("FROM", 7), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)], y: 1, into: &canvas)
+        header([("NAME", nameWidth), ("FROM", 7), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)], y: 1, into: &canvas)
         if items.isEmpty {
             canvas.put(model.ops.archiveLoading ? "  reading the archive…" : "  nothing archived in \(model.namespace.isEmpty ? "any namespace" : model.namespace)", x: 0, y: 2, style: .dim)
             return

@@ -27,6 +27,13 @@ extension Runtime {
                 handler: track(name) { .workflow(namespace: namespace, name: name, $0, bytes: $1) })
         case .fetchTemplates(let namespace):
             client.listWorkflowTemplates(namespace: namespace, handler: track("the WorkflowTemplates") { .ops(.templates($0, bytes: $1)) })
+        case .fetchRun(let namespace, let name, let uid):
+            let handler = track(name) { (result: Result<Workflow, APIError>, bytes: Int) in ModelEvent.ops(.run(name: name, result, bytes: bytes)) }
+            if let uid {
+                client.getArchivedWorkflow(namespace: namespace, uid: uid, handler: handler)
+            } else {
+                client.getWorkflow(namespace: namespace, name: name, handler: handler)
+            }
         case .perform(let request):
             client.perform(request, handler: track("the \(request.action.verb)") { .ops(.actionDone(request, $0, bytes: $1)) })
         }

@@ -9,6 +9,8 @@ public enum OpsEffect: Equatable, Sendable {
     /// An archived workflow, whole; the answer comes back as `.workflow(namespace:name:…)`.
     case fetchArchivedWorkflow(namespace: String, name: String, uid: String)
     case fetchTemplates(namespace: String)
+    /// A run read whole (live, or from the archive by uid) for its exit handler's outcome.
+    case fetchRun(namespace: String, name: String, archivedUID: String?)
     case perform(ActionRequest)
 }
 
@@ -18,6 +20,7 @@ public enum OpsEvent: Sendable {
     case runs(tag: String, archived: Bool, Result<WorkflowList, APIError>, bytes: Int)
     case archive(continueToken: String?, Result<WorkflowList, APIError>, bytes: Int)
     case templates(Result<WorkflowTemplateList, APIError>, bytes: Int)
+    case run(name: String, Result<Workflow, APIError>, bytes: Int)
     case actionDone(ActionRequest, Result<Workflow, APIError>, bytes: Int)
 }
 
@@ -61,6 +64,8 @@ public struct OpsState: Sendable {
     public var readFlags: [String: [HygieneFlag]] = [:]
     public var confirm: PendingAction?
     public var lastError: String?
+    /// Exit handlers of runs read whole, by run name: nil inside when the run has none.
+    public var exitHandlers: [String: NodeStatus?] = [:]
 }
 
 /// One cron as `:cron` shows it.
@@ -180,6 +185,7 @@ extension AppModel {
                 if var view = ops.runsView, view.tag == tag || (tag == "cron" && view.tag.hasPrefix("cron:")) {
                     view.items = runsFor(viewTag: view.tag)
                     ops.runsView = view
+                    return readExitHandlers()
                 }
             case .failure(let failure):
                 ops.runsErrors[tag] = (archived ? "the archive: " : "the runs: ") + "\(failure)"
@@ -207,6 +213,12 @@ extension AppModel {
             switch result {
             case .success(let list): ops.templates = (list.items ?? []).sorted { $0.name < $1.name }
             case .failure(let failure): ops.lastError = "could not list the WorkflowTemplates: \(failure)"
+            }
+            return []
+        case .run(let name, let result, let bytes):
+            bytesReceived += bytes
+            if case .success(let wf) = result {
+                ops.exitHandlers[name] = .some(wf.nodes.values.first { $0.name == name + ".onExit" })
             }
             return []
         case .actionDone(let request, let result, let bytes):
@@ -256,7 +268,7 @@ extension AppModel {
             if lastRun.map({ $0 < due - 1 }) ?? true {
                 let period = schedules.compactMap { s in s.next(after: due).map { $0 - due } }.min()
                 let every = period.map { " (due every \(Format.age($0)))" } ?? ""
-                stale = lastRun.map { "no data: no run for \(Format.age(now - $0))" + every } ?? "no data: it never ran" + every
+                stale = lastRun.map { "no data for \(Format.age(now - $0))" + every } ?? "no data: it never ran" + every
             }
         }
         return CronRow(cron: cron, runs: runs, lastRun: lastRun, nextRun: next, failuresInARow: failures, stale: stale)
@@ -335,7 +347,7 @@ extension AppModel {
             let name = rows[ops.cronCursor.selected].cron.name
             ops.runsView = RunsViewState(title: "runs of cron \(name)", tag: "cron:" + name, items: runsFor(viewTag: "cron:" + name))
             views.append(.runs)
-            return []
+            return readExitHandlers()
         case .templates:
             guard ops.templates.indices.contains(ops.templateCursor.selected) else { return [] }
             let name = ops.templates[ops.templateCursor.selected].name
@@ -359,6 +371,20 @@ extension AppModel {
             return []
         }
     }
+
+    /// The runs on screen are summaries: each is read once, whole, for its exit handler's outcome (the first
+    /// `runsReadLimit`).
+    func readExitHandlers() -> [Effect] {
+        guard let runs = ops.runsView else { return [] }
+        let unread = runs.items.prefix(AppModel.runsReadLimit).filter { ops.exitHandlers[$0.name] == nil && $0.phase != "Running" && $0.phase != "Pending" }
+        requests += unread.count
+        return unread.map { wf in
+            .ops(.fetchRun(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name,
+                           archivedUID: Hygiene.isArchived(wf) ? wf.metadata.uid : nil))
+        }
+    }
+
+    static let runsReadLimit = 20
 
     /// Opens a workflow from one of these lists; Esc comes back to it. An archived one is read from the archive.
     func openListed(_ wf: Workflow) -> [Effect] {

@@ -35,6 +35,11 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "tree-step-waiting-on-lock-\(size).txt", size: size, keys: "/ pg-geo <Enter>", extra: ["argo/db-migrate-staging-h2v6n"]))
             all.append(Capture(file: "sem-locks-\(size).txt", size: size, keys: ": sem <Enter>"))
             all.append(Capture(file: "sem-lock-queue-\(size).txt", size: size, keys: ": sem <Enter> <Enter> j j j j j j j j j j j j j"))
+            all.append(Capture(file: "cron-\(size).txt", size: size, keys: ": cron <Enter>"))
+            all.append(Capture(file: "cron-runs-\(size).txt", size: size, keys: ": cron <Enter> j <Enter>"))
+            all.append(Capture(file: "lint-\(size).txt", size: size, keys: ": lint <Enter>"))
+            all.append(Capture(file: "archive-\(size).txt", size: size, keys: ": archive <Enter>"))
+            all.append(Capture(file: "confirm-retry-step-\(size).txt", size: size, keys: "f R", extra: fleet))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all
