@@ -361,6 +361,7 @@ public final class AppModel {
             if view == .namespaces { return pickNamespace() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
             let wf = list.items[list.cursor.selected]
+            if Hygiene.isArchived(wf) { return openListed(wf) }
             return openWorkflow(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name)
         case .fold: return view == .node ? toggleJSON(nil) : toggleFold()
         case .foldClose: return view == .node ? toggleJSON(false) : foldOrGoToParent()

@@ -177,4 +177,47 @@ final class CronLintActionTests: XCTestCase {
         XCTAssertTrue(session.screen.contains("--readonly"), session.screen)
         XCTAssertFalse(session.screen.contains("retry the workflow"), session.screen)
     }
+
+    func testRowsFromTheArchiveSaySoAndOpenFromIt() throws {
+        // Argo Server merges archived workflows into its list, labelled Persisted; the demo's list does not, so
+        // one is put in, as a merging server would answer it.
+        let cluster = session.cluster
+        let archived = try XCTUnwrap(cluster.archivedWorkflows.first { $0["metadata"]?["name"]?.stringValue == "data-export-2xkq9" })
+        cluster.update("data-export-2xkq9") { _ in archived }
+        XCTAssertTrue(session.start())
+        let model = session.model
+        let row = try XCTUnwrap(model.list.items.firstIndex { $0.name == "data-export-2xkq9" })
+        try session.press(String(repeating: "j ", count: row))
+        XCTAssertEqual(model.selection?.name, "data-export-2xkq9")
+        let line = try XCTUnwrap(session.screen.split(separator: "\n").first { $0.contains("data-export-2xkq9") })
+        XCTAssertTrue(line.contains("⌂ archived"), String(line))
+        try session.press("<Enter>")
+        XCTAssertNotNil(model.open?.archivedUID)
+        XCTAssertEqual(session.requests("GET /api/v1/archived-workflows/").count, 1)
+        XCTAssertEqual(model.open?.workflow?.phase, "Failed")
+    }
+
+    func testCompressedNodesRaiseTheirFlagThroughTheKubernetesAPI() throws {
+        var settings = ConnectionSettings(baseURL: session.server.url, namespace: "argo")
+        settings.api = .kubernetes
+        let kube = ArgoClient(settings: settings)
+        defer { kube.shutdown() }
+        let done = expectation(description: "get")
+        let box = CronTestBox<Result<Workflow, APIError>>()
+        kube.getWorkflow(namespace: "argo", name: "db-fleet-audit-9h3kq") { event in
+            if case .done(let result, _) = event {
+                box.value = result
+                done.fulfill()
+            }
+        }
+        wait(for: [done], timeout: 30)
+        let wf = try XCTUnwrap(box.value).get()
+        XCTAssertFalse(wf.nodes.isEmpty)
+        XCTAssertTrue(Hygiene.flags(of: wf).contains { $0.kind == .compressed })
+        XCTAssertFalse(Hygiene.flags(of: wf).contains { $0.kind == .offloaded })
+    }
+}
+
+final class CronTestBox<T>: @unchecked Sendable {
+    var value: T?
 }
