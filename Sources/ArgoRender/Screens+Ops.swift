@@ -75,9 +75,7 @@ extension Screens {
             return
         }
         let cursor = model.ops.cronCursor
-        for index in cursor.top..<min(rows.count, cursor.top + model.listHeight) {
-            let y = 2 + index - cursor.top
-            guard y < model.rows - 2 else { break }
+        for (index, y) in visible(rows.count, cursor: cursor, height: model.listHeight, firstLine: 2, model: model) {
             let row = rows[index]
             let look = cronLook(row, ascii: model.ascii)
             var x = 1
@@ -141,30 +139,16 @@ extension Screens {
     static func runs(_ model: AppModel, into canvas: inout Canvas) {
         guard let runs = model.ops.runsView else { return }
         canvas.put(" " + runs.title, x: 0, y: 1, style: .header)
-        let nameWidth = min(max(20, runs.items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols / 3))
+        let nameWidth = min(max(20, runs.items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols * 2 / 5))
         let exitWidth = model.cols >= 100 ? 28 : 12
         header([("RUN", nameWidth), ("FROM", 7), ("STARTED", 8), ("DURATION", 8), ("EXIT HANDLER", exitWidth), ("MESSAGE", 0)], y: 2, into: &canvas)
         if runs.items.isEmpty {
             canvas.put("  no runs seen (live or archived)", x: 0, y: 3, style: .dim)
             return
         }
-        let cursor = runs.cursor
-        for index in cursor.top..<min(runs.items.count, cursor.top + model.listHeight - 1) {
-            let y = 3 + index - cursor.top
-            guard y < model.rows - 2 else { break }
+        for (index, y) in visible(runs.items.count, cursor: runs.cursor, height: model.listHeight - 1, firstLine: 3, model: model) {
             let wf = runs.items[index]
-            let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
-            var x = 1
-            canvas.put(look.icon, x: x, y: y, style: look.style)
-            x += 2
-            canvas.put(wf.name, x: x, y: y, limit: x + nameWidth)
-            x += nameWidth + 1
-            canvas.put(Hygiene.isArchived(wf) ? "archive" : "live", x: x, y: y, style: .dim)
-            x += 8
-            canvas.put(Format.age(model.now - AppModel.scheduledTime(wf)) + " ago", x: x, y: y, limit: x + 8)
-            x += 9
-            canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: x, y: y, limit: x + 8)
-            x += 9
+            var x = listedWorkflow(wf, y: y, nameWidth: nameWidth, model: model, into: &canvas)
             switch model.ops.exitHandlers[wf.name] {
             case .some(.some(let handler)):
                 let exitLook = PhaseLook.of(phase: handler.phase, ascii: model.ascii)
@@ -175,10 +159,39 @@ extension Screens {
             case .none: canvas.put(wf.phase == "Running" ? "" : "…", x: x, y: y, style: .dim)
             }
             x += exitWidth + 1
-            canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
-                       style: look.style == .failed ? .failed : .normal)
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            message(wf, x: x, y: y, model: model, into: &canvas)
+            if index == runs.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
+    }
+
+    /// The rows of a scrolling list that are on screen: their index and line.
+    static func visible(_ count: Int, cursor: Cursor, height: Int, firstLine: Int, model: AppModel) -> [(index: Int, y: Int)] {
+        guard cursor.top < count else { return [] }
+        return (cursor.top..<min(count, cursor.top + height)).map { ($0, firstLine + $0 - cursor.top) }.filter { $0.y < model.rows - 2 }
+    }
+
+    /// A run or an archived workflow: icon, name, where it is, when it started, how long it took. Returns the
+    /// column after them.
+    static func listedWorkflow(_ wf: Workflow, y: Int, nameWidth: Int, from: Bool = true, model: AppModel, into canvas: inout Canvas) -> Int {
+        let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
+        var x = 1
+        canvas.put(look.icon, x: x, y: y, style: look.style)
+        x += 2
+        canvas.put(wf.name, x: x, y: y, limit: x + nameWidth)
+        x += nameWidth + 1
+        if from {
+            canvas.put(Hygiene.isArchived(wf) ? "archive" : "live", x: x, y: y, style: .dim)
+            x += 8
+        }
+        canvas.put(Format.age(model.now - AppModel.scheduledTime(wf)) + " ago", x: x, y: y, limit: x + 8)
+        x += 9
+        canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: x, y: y, limit: x + 8)
+        return x + 9
+    }
+
+    static func message(_ wf: Workflow, x: Int, y: Int, model: AppModel, into canvas: inout Canvas) {
+        let failed = PhaseLook.of(phase: wf.phase, ascii: model.ascii).style == .failed
+        canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y, style: failed ? .failed : .normal)
     }
 
     // MARK: :tmpl
@@ -196,9 +209,7 @@ extension Screens {
             if let name = wf.metadata.labels?["workflows.argoproj.io/workflow-template"] { byTemplate[name, default: []].append(wf) }
         }
         let cursor = model.ops.templateCursor
-        for index in cursor.top..<min(templates.count, cursor.top + model.listHeight) {
-            let y = 2 + index - cursor.top
-            guard y < model.rows - 2 else { break }
+        for (index, y) in visible(templates.count, cursor: cursor, height: model.listHeight, firstLine: 2, model: model) {
             let template = templates[index]
             let produced = byTemplate[template.name] ?? []
             var x = 3
@@ -223,32 +234,16 @@ extension Screens {
 
     static func archive(_ model: AppModel, into canvas: inout Canvas) {
         let items = model.ops.archive
-        let nameWidth = min(max(20, items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols / 3))
-        header([("NAME", nameWidth), ("FROM", 7), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)], y: 1, into: &canvas)
+        let nameWidth = min(max(20, items.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols * 2 / 5))
+        header([("NAME", nameWidth), ("STARTED", 8), ("DURATION", 8), ("MESSAGE", 0)], y: 1, into: &canvas)
         if items.isEmpty {
             canvas.put(model.ops.archiveLoading ? "  reading the archive…" : "  nothing archived in \(model.namespace.isEmpty ? "any namespace" : model.namespace)", x: 0, y: 2, style: .dim)
             return
         }
-        let cursor = model.ops.archiveCursor
-        for index in cursor.top..<min(items.count, cursor.top + model.listHeight) {
-            let y = 2 + index - cursor.top
-            guard y < model.rows - 2 else { break }
-            let wf = items[index]
-            let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
-            var x = 1
-            canvas.put(look.icon, x: x, y: y, style: look.style)
-            x += 2
-            canvas.put(wf.name, x: x, y: y, limit: x + nameWidth)
-            x += nameWidth + 1
-            canvas.put("archive", x: x, y: y, style: .dim)
-            x += 8
-            canvas.put(wf.metadata.creationTimestamp.map { Format.age(model.now - $0.seconds) } ?? "", x: x, y: y, limit: x + 5)
-            x += 6
-            canvas.put(Format.span(started: wf.status?.startedAt, finished: wf.status?.finishedAt, now: model.now), x: x, y: y, limit: x + 8)
-            x += 9
-            canvas.put(DisplayText.truncate(DisplayText.sanitize(wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
-                       style: look.style == .failed ? .failed : .normal)
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+        for (index, y) in visible(items.count, cursor: model.ops.archiveCursor, height: model.listHeight, firstLine: 2, model: model) {
+            let x = listedWorkflow(items[index], y: y, nameWidth: nameWidth, from: false, model: model, into: &canvas)
+            message(items[index], x: x, y: y, model: model, into: &canvas)
+            if index == model.ops.archiveCursor.selected { markSelected(y: y, model: model, into: &canvas) }
         }
     }
 
@@ -265,9 +260,7 @@ extension Screens {
             if case .workflow(let wf, _) = row { return DisplayText.width(wf.name) } else { return 0 }
         }.max() ?? 0), max(20, model.cols / 3))
         let cursor = model.ops.lintCursor
-        for index in cursor.top..<min(rows.count, cursor.top + model.listHeight) {
-            let y = 2 + index - cursor.top
-            guard y < model.rows - 2 else { break }
+        for (index, y) in visible(rows.count, cursor: cursor, height: model.listHeight, firstLine: 2, model: model) {
             switch rows[index] {
             case .flag(let kind, let count):
                 var x = canvas.put((model.ascii ? "! " : "⚑ ") + kind.rawValue + " (\(Format.count(count)))", x: 1, y: y, style: .warning)
