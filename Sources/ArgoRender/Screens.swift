@@ -57,7 +57,7 @@ public enum Screens {
             let command = model.promptKind == .command
             let x = canvas.put((command ? " :" : " /") + prompt, x: 0, y: y, style: .normal)
             canvas.put(model.ascii ? "_" : "▏", x: x, y: y, style: .keyName)
-            canvas.put(command ? "   sem: the locks  wf: the workflows  Enter run  Esc cancel" : "   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
+            canvas.put(command ? "   sem cron lint archive tmpl ns wf  Enter run  Esc cancel" : "   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
             return
         }
         if let error = model.error {
@@ -838,7 +838,7 @@ public enum Screens {
         canvas.put(" Keys", x: 0, y: 1, style: .header)
         let bindings = model.readonly ? Keymap.bindings.filter { !Keymap.actions.contains($0.action) } : Keymap.bindings
         if model.readonly {
-            canvas.put("  (--readonly: the actions retry, resubmit, stop, terminate, suspend and resume are off)", x: 6, y: 1, style: .warning)
+            canvas.put("  (--readonly: actions are off)", x: 6, y: 1, style: .warning)
         }
         var y = 3
         for binding in bindings.dropFirst(model.helpTop) {

@@ -102,6 +102,7 @@ extension AppModel {
             enter(.cron)
             ops.cronLoading = true
             ops.runsErrors["cron"] = nil
+            requests += 1
             return [.ops(.fetchCronWorkflows(namespace: namespace))] + fetchRuns(tag: "cron", selector: AppModel.cronLabel)
         case "tmpl", "template", "templates", "wftmpl", "workflowtemplates":
             enter(.templates)
