@@ -66,7 +66,7 @@ public struct WorkflowTemplateList: Decodable, Sendable {
 
 /// Why a call was not sent at all.
 public let actionsNeedArgoServer =
-    "actions need Argo Server: the Kubernetes API has no retry, stop or resume (they are Argo Server's work); connect with --server or ARGO_SERVER"
+    "actions need Argo Server (--server or ARGO_SERVER): the Kubernetes API has no retry, stop or resume"
 
 extension ArgoClient {
     /// Sends an action once: never retried (a retry of a retry is not what the user asked for).
@@ -89,7 +89,7 @@ extension ArgoClient {
         handler: @escaping @Sendable (CallEvent<WorkflowList>) -> Void
     ) {
         guard !kube else {
-            handler(.done(.failure(.http(status: 501, message: "the archive is Argo Server's: the Kubernetes API does not have it", namespace: namespace)), bytes: 0))
+            handler(.done(.failure(.http(status: 501, message: "no archive through the Kubernetes API (it is Argo Server's)", namespace: namespace)), bytes: 0))
             return
         }
         var query = [("listOptions.limit", String(limit)), ("namespace", namespace)]

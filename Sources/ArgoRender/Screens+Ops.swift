@@ -64,7 +64,7 @@ extension Screens {
     static func crons(_ model: AppModel, into canvas: inout Canvas) {
         let rows = model.cronRows
         let schedules = rows.map(scheduleText)
-        let nameWidth = min(max(12, rows.map { DisplayText.width($0.cron.name) }.max() ?? 0), max(12, model.cols / 4))
+        let nameWidth = min(max(12, rows.map { DisplayText.width($0.cron.name) + (model.namespace.isEmpty ? DisplayText.width($0.cron.metadata.namespace ?? "") + 1 : 0) }.max() ?? 0), max(12, model.cols / 4))
         let scheduleWidth = min(max(8, schedules.map(DisplayText.width).max() ?? 0), max(8, model.cols / (model.cols >= 100 ? 5 : 6)))
         let wide = model.cols >= 100
         let stripCount = wide ? 12 : 6
@@ -81,7 +81,8 @@ extension Screens {
             var x = 1
             canvas.put(look.icon, x: x, y: y, style: look.style)
             x += 2
-            canvas.put(row.cron.name, x: x, y: y, style: look.style == .normal ? .normal : look.style, limit: x + nameWidth)
+            let name = (model.namespace.isEmpty ? (row.cron.metadata.namespace ?? "") + "/" : "") + row.cron.name
+            canvas.put(name, x: x, y: y, style: look.style == .normal ? .normal : look.style, limit: x + nameWidth)
             x += nameWidth + 1
             canvas.put(schedules[index], x: x, y: y, limit: x + scheduleWidth)
             x += scheduleWidth + 1
@@ -119,6 +120,7 @@ extension Screens {
         if row.stale != nil { return PhaseLook(icon: ascii ? "?" : "⚠", style: .warning) }
         if row.suspended { return PhaseLook(icon: ascii ? "|" : "ǁ", style: .dim) }
         if row.failuresInARow > 0 { return PhaseLook(icon: ascii ? "X" : "✖", style: .failed) }
+        if row.runs.isEmpty { return PhaseLook(icon: ascii ? "." : "·", style: .dim) }
         if row.runs.first?.phase == "Running" { return PhaseLook(icon: ascii ? "*" : "●", style: .running) }
         return PhaseLook(icon: ascii ? "+" : "✔", style: .ok)
     }

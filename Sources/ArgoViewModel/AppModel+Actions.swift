@@ -120,6 +120,10 @@ extension AppModel {
         switch result {
         case .failure(let failure):
             notice = nil
+            if case .http(501, actionsNeedArgoServer, _) = failure {
+                setError("\(request.action.verb) \(target): not sent: \(actionsNeedArgoServer)", .workflow)
+                return []
+            }
             setError("\(request.action.verb) \(target): the server refused: \(failure)", .workflow)
             return []
         case .success(let wf):
