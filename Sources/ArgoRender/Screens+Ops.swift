@@ -293,7 +293,8 @@ extension Screens {
         let flags = model.openFlags
         guard let first = flags.first else { return nil }
         var text = (model.ascii ? "! " : "⚑ ") + first.detail + ": " + first.hint
-        if flags.count > 1 { text += "  (+\(flags.count - 1): " + flags.dropFirst().map(\.detail).joined(separator: ", ") + ")" }
+        // How many more, not which: the same object can say "compressed" through one API and its size through another.
+        if flags.count > 1 { text += "  (+\(flags.count - 1) more: :lint)" }
         return text
     }
 
