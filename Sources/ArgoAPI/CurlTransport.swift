@@ -7,11 +7,14 @@ public struct HTTPRequest: Sendable {
     /// Path and query, appended to the server's base URL.
     public var path: String
     public var accept: String
+    /// A JSON body (actions' PUTs), sent with `Content-Type: application/json`.
+    public var body: String?
 
-    public init(method: String = "GET", path: String, accept: String = "application/json") {
+    public init(method: String = "GET", path: String, accept: String = "application/json", body: String? = nil) {
         self.method = method
         self.path = path
         self.accept = accept
+        self.body = body
     }
 }
 
@@ -322,6 +325,12 @@ public final class CurlTransport: @unchecked Sendable {
         }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         headers = curl_slist_append(headers, "Accept: " + transfer.request.accept)
+        if let body = transfer.request.body {
+            // COPYPOSTFIELDS copies the bytes; the custom method (PUT) stays the verb sent.
+            argotop_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, Int(body.utf8.count))
+            argotop_curl_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, body)
+            headers = curl_slist_append(headers, "Content-Type: application/json")
+        }
         let authorization = authorizationProvider.map { $0() } ?? settings.authorization
         if let authorization {
             headers = curl_slist_append(headers, "Authorization: " + authorization)

@@ -7,6 +7,7 @@ public enum Endpoints {
         "items.metadata.creationTimestamp", "items.metadata.labels", "items.metadata.ownerReferences",
         "items.status.phase", "items.status.message", "items.status.startedAt", "items.status.finishedAt",
         "items.status.estimatedDuration", "items.status.progress", "items.status.synchronization", "items.spec.suspend",
+        "items.spec.ttlStrategy", "items.spec.podGC", "items.status.offloadNodeStatusVersion",
     ].joined(separator: ",")
 
     /// What opening a workflow leaves out: parts argotop never shows and that can be most of the bytes.

@@ -44,6 +44,7 @@ extension Workflow {
             var copy = self
             copy.status?.nodes = try JSONDecoder().decode([String: NodeStatus].self, from: json)
             copy.status?.compressedNodes = nil
+            copy.status?.nodesWereCompressed = true
             return .success(copy)
         } catch {
             return .failure(.malformed(detail: "the compressed nodes of \(name): \(ArgoClient.describe(error))"))

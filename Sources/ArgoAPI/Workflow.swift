@@ -201,6 +201,13 @@ public struct WorkflowStatus: Codable, Hashable, Sendable {
     public var outputs: Outputs?
     /// The semaphores and mutexes the workflow (or one of its nodes) holds or waits for.
     public var synchronization: WorkflowSynchronizationStatus?
+    /// The nodes arrived as `compressedNodes` and were inflated here (not part of the object).
+    public var nodesWereCompressed = false
+
+    enum CodingKeys: String, CodingKey {
+        case phase, message, startedAt, finishedAt, estimatedDuration, progress, nodes, compressedNodes
+        case offloadNodeStatusVersion, outputs, synchronization
+    }
 }
 
 /// `status.synchronization`: the locks a workflow holds and the ones it waits for.
@@ -308,8 +315,22 @@ public struct MutexHolding: Codable, Hashable, Sendable {
 public struct WorkflowSpec: Codable, Hashable, Sendable {
     public var entrypoint: String?
     public var suspend: Bool?
+    /// `spec.ttlStrategy`: when a finished workflow is deleted (nil: kept until someone deletes it).
+    public var ttlStrategy: TTLStrategy?
+    /// `spec.podGC`: when its pods are deleted (nil: kept).
+    public var podGC: PodGC?
     /// The templates, as much of them as argotop reads: which containers a step's pod has beside `main`.
     public var templates: [Template]?
+}
+
+public struct TTLStrategy: Codable, Hashable, Sendable {
+    public var secondsAfterCompletion: Int?
+    public var secondsAfterSuccess: Int?
+    public var secondsAfterFailure: Int?
+}
+
+public struct PodGC: Codable, Hashable, Sendable {
+    public var strategy: String?
 }
 
 public struct Template: Codable, Hashable, Sendable {

@@ -246,6 +246,25 @@ public final class DemoCluster: @unchecked Sendable {
         }
     }
 
+    /// Changes a workflow now (`transform` gets the current object, nil when there is none; it returns the
+    /// new one, nil to delete), as a change a watch sees. Returns the new object. For the demo server's
+    /// actions and for tests that add workflows.
+    @discardableResult
+    public func update(_ name: String, _ transform: (JSONValue?) -> JSONValue?) -> JSONValue? {
+        state.lock()
+        defer {
+            ticks += 1
+            state.broadcast()
+            state.unlock()
+        }
+        let before = byName[name].map { list[$0] }
+        let after = transform(before)
+        if before == nil && after == nil { return nil }
+        changeOrder += 1
+        apply(Change(time: current, order: changeOrder, name: name, object: after))
+        return byName[name].map { list[$0] }
+    }
+
     /// The final form of a scripted workflow (nil when it is not scripted or the cluster is frozen).
     func finalForm(of workflowName: String) -> JSONValue? { state.withLock { scripts[workflowName]?.final } }
 
@@ -390,6 +409,7 @@ public final class DemoCluster: @unchecked Sendable {
     /// Retries: two failed attempts, then an error.
     private func flakyTests() -> WorkflowBuilder {
         let wf = WorkflowBuilder(name: "integration-tests-r2d2x", namespace: namespace, created: origin - 3 * 3600)
+        wf.ttlSeconds = nil  // a hygiene flag: kept until someone deletes it
         wf.entrypoint = "tests"
         let t0 = origin - 3 * 3600 + 3
         wf.startedAt = t0
@@ -419,6 +439,7 @@ public final class DemoCluster: @unchecked Sendable {
     /// A running workflow paused at a suspend step for approval.
     private func releaseApproval() -> WorkflowBuilder {
         let wf = WorkflowBuilder(name: "release-approval-m4n8t", namespace: namespace, created: origin - 25 * 60)
+        wf.podGC = nil  // a hygiene flag: its pods stay
         wf.entrypoint = "release"
         let t0 = origin - 25 * 60 + 2
         wf.startedAt = t0

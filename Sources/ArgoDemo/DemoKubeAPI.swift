@@ -34,6 +34,7 @@ extension DemoServer {
                 rest = Array(rest.dropFirst(2))
             }
             if rest == ["cronworkflows"] { return KubeTarget(kind: .list, argoTarget: "/api/v1/cron-workflows/\(ns)") }
+            if rest == ["workflowtemplates"] { return KubeTarget(kind: .list, argoTarget: "/api/v1/workflow-templates/\(ns)") }
             guard rest.first == "workflows" else { return nil }
             if rest.count == 1 {
                 if query["watch"] == "1" || query["watch"] == "true" {

@@ -65,6 +65,10 @@ public final class DemoServer: @unchecked Sendable {
 
     var isStopped: Bool { lock.withLock { stopped } }
 
+    /// The bodies of the requests that had one, with their request line, for tests.
+    public var requestBodies: [(request: String, body: String)] { lock.withLock { bodies } }
+    private var bodies: [(String, String)] = []
+
     /// Every request line served so far (`GET /api/v1/…?…`), for tests.
     public var requestLog: [String] {
         lock.lock()
@@ -74,7 +78,10 @@ public final class DemoServer: @unchecked Sendable {
 
     /// Answers one request (on a thread of its own, see `DemoTransport`).
     private func serve(_ request: DemoRequest, _ connection: DemoConnection) {
-        lock.withLock { log.append("\(request.method) \(request.target)") }
+        lock.withLock {
+            log.append("\(request.method) \(request.target)")
+            if !request.body.isEmpty { bodies.append(("\(request.method) \(request.target)", String(decoding: request.body, as: UTF8.self))) }
+        }
         if let token = requiredToken, request.headers["authorization"] != "Bearer " + token {
             connection.answer(401, contentType: "application/json", body: error(401, code: 16, "token not valid or missing").body)
             return
@@ -91,7 +98,7 @@ public final class DemoServer: @unchecked Sendable {
             return
         }
         var response = kube?.kind == .namespaces ? namespaceList()
-            : respond(method: request.method, target: target, headers: request.headers, kube: kube != nil)
+            : respond(method: request.method, target: target, headers: request.headers, kube: kube != nil, body: request.body)
         if kube != nil { response = kubeStatus(response) }
         connection.answer(response.status, contentType: response.contentType, body: response.body)
     }
@@ -104,8 +111,9 @@ public final class DemoServer: @unchecked Sendable {
 
     /// - Parameter headers: the request's headers, names in lower case.
     /// - Parameter kube: the request came in on a Kubernetes API path (see `kubeTarget`): answer that way.
-    func respond(method: String, target: String, headers: [String: String] = [:], kube: Bool = false) -> Response {
+    func respond(method: String, target: String, headers: [String: String] = [:], kube: Bool = false, body: [UInt8] = []) -> Response {
         let (path, query) = DemoServer.split(target)
+        if method == "PUT", !kube { return action(path: path, body: body) }
         guard method == "GET" else { return error(405, code: 12, "method \(method) is not supported by the demo server") }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         // segments of "/api/v1/workflows/ns/name" are ["", "api", "v1", "workflows", "ns", "name"]
@@ -135,6 +143,10 @@ public final class DemoServer: @unchecked Sendable {
                                      ("metadata", .object([])), ("items", .array(items))]))
             }
             return json(.object([("metadata", .object([])), ("items", items.isEmpty ? .null : .array(items))]))
+        case "archived-workflows":
+            return archived(rest, query: query)
+        case "workflow-templates":
+            return workflowTemplates(namespace: rest.count >= 2 ? rest[1] : "", kube: kube)
         case "info":
             return json(.object([("managedNamespace", .string(cluster.namespace))]))
         case "userinfo":

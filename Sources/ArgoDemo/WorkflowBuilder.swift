@@ -46,6 +46,14 @@ final class WorkflowBuilder {
     var owner: String?
     /// `status.synchronization`, as the controller writes it.
     var synchronization: JSONValue?
+    /// `spec.ttlStrategy.secondsAfterCompletion` and `spec.podGC.strategy` (nil: the spec has none, a hygiene flag).
+    var ttlSeconds: Int? = 86_400
+    var podGC: String? = "OnPodSuccess"
+    /// The owner's kind when `owner` is set (a cron's runs are owned by their CronWorkflow).
+    var ownerKind = "Workflow"
+    var annotations: [(String, String)] = []
+    /// `status.offloadNodeStatusVersion` (the nodes kept in the server's database).
+    var offloadVersion: String?
     private(set) var nodes: [(String, JSONValue)] = []
     private var index: [String: Int] = [:]
     private var childLists: [String: [String]] = [:]
@@ -168,16 +176,18 @@ final class WorkflowBuilder {
             allLabels.append(("workflows.argoproj.io/completed", "true"))
         }
         metadata.append(("labels", .object(allLabels.map { ($0.0, .string($0.1)) })))
-        metadata.append(("annotations", .object([(PodName.formatAnnotation, .string(podNameFormat))])))
+        metadata.append(("annotations", .object([(PodName.formatAnnotation, .string(podNameFormat))] + annotations.map { ($0.0, .string($0.1)) })))
         if let owner {
             metadata.append(("ownerReferences", .array([.object([
-                ("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string("Workflow")), ("name", .string(owner)),
+                ("apiVersion", .string("argoproj.io/v1alpha1")), ("kind", .string(ownerKind)), ("name", .string(owner)),
                 ("uid", .string(uuid(from: owner))), ("controller", .bool(true)), ("blockOwnerDeletion", .bool(true)),
             ])])))
         }
         metadata.append(("managedFields", .array([.object([("manager", .string("workflow-controller")), ("operation", .string("Update"))])])))
 
         var spec: [(String, JSONValue)] = [("entrypoint", .string(entrypoint)), ("arguments", .object([]))]
+        if let ttlSeconds { spec.append(("ttlStrategy", .object([("secondsAfterCompletion", .int(ttlSeconds))]))) }
+        if let podGC { spec.append(("podGC", .object([("strategy", .string(podGC))]))) }
         if let semaphore {
             spec.append(("synchronization", .object([("semaphores", .array([.object([("configMapKeyRef", .object([("name", .string("semaphore-config")), ("key", .string(semaphore))]))])]))])))
         }
@@ -190,6 +200,7 @@ final class WorkflowBuilder {
         status.append(("progress", .string("\(done.filter { $0.1 }.count)/\(done.count)")))
         if let message { status.append(("message", .string(message))) }
         if let synchronization { status.append(("synchronization", synchronization)) }
+        if let offloadVersion { status.append(("offloadNodeStatusVersion", .string(offloadVersion))) }
         if !nodeMap.isEmpty { status.append(("nodes", .object(nodeMap))) }
         status.append(("storedTemplates", .object([("namespaced/\(name)/\(entrypoint)", .object([("name", .string(entrypoint))]))])))
         return .object([

@@ -20,9 +20,11 @@ public enum Screens {
         case .help: help(model, into: &canvas)
         case .semaphores: locks(model, into: &canvas)
         case .namespaces: namespaces(model, into: &canvas)
+        case .cron, .runs, .templates, .archive, .lint: opsView(model, into: &canvas)
         }
         statusLine(model, into: &canvas)
         bottomLine(model, into: &canvas)
+        if let pending = model.ops.confirm { confirmDialog(pending, model: model, into: &canvas) }
         return canvas
     }
 
@@ -58,7 +60,7 @@ public enum Screens {
             let command = model.promptKind == .command
             let x = canvas.put((command ? " :" : " /") + prompt, x: 0, y: y, style: .normal)
             canvas.put(model.ascii ? "_" : "▏", x: x, y: y, style: .keyName)
-            canvas.put(command ? "   sem: the locks  wf: the workflows  Enter run  Esc cancel" : "   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
+            canvas.put(command ? "   sem cron lint archive tmpl ns wf  Enter run  Esc cancel" : "   Enter search  Esc cancel", x: x + 1, y: y, style: .dim)
             return
         }
         if let error = model.error {
@@ -106,6 +108,8 @@ public enum Screens {
             canvas.put(" " + parts.joined(separator: " · "), x: 0, y: y, style: .dim)
         case .help:
             break
+        case .cron, .runs, .templates, .archive, .lint:
+            canvas.put(opsStatus(model), x: 0, y: y, style: model.ops.lastError == nil ? .dim : .error)
         case .namespaces:
             let picker = model.namespacePicker
             let text = picker.loading ? " looking for the namespaces that have workflows…"
@@ -190,6 +194,8 @@ public enum Screens {
                 x = canvas.put("  ", x: x, y: y)
             }
             let waiting = ChildRef.isQueued(wf) ? model.lockLine(of: wf, short: true) : nil
+            let flags = rowFlags(wf, model: model)
+            if !flags.isEmpty { x = canvas.put(flags, x: x, y: y, style: .warning) }
             canvas.put(DisplayText.truncate(DisplayText.sanitize(waiting ?? wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
                 style: look.style == .failed ? .failed : waiting != nil ? .warning : .normal)
             if list.cursor.top + offset == list.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
@@ -431,10 +437,11 @@ public enum Screens {
         }
         if model.headerLines > 2 {
             var fx = 1
-            for (key, value) in model.workflowFacts {
+            for (key, value) in model.headerFacts {
                 fx = canvas.put(key + " ", x: fx, y: 3, style: .dim)
                 fx = canvas.put(NodeDetails.oneLine(value) + "   ", x: fx, y: 3)
             }
+            if let flags = headerFlags(model) { canvas.put(flags, x: fx, y: 3, style: .warning) }
         }
     }
 
@@ -845,7 +852,11 @@ public enum Screens {
     static func help(_ model: AppModel, into canvas: inout Canvas) {
         canvas.put(" Keys", x: 0, y: 1, style: .header)
         // The keys of every view first (move, help, quit), then each view's, in the table's order.
-        let bindings = Keymap.bindings.filter { $0.views.isEmpty } + Keymap.bindings.filter { !$0.views.isEmpty }
+        let ordered = Keymap.bindings.filter { $0.views.isEmpty } + Keymap.bindings.filter { !$0.views.isEmpty }
+        let bindings = model.readonly ? ordered.filter { !Keymap.actions.contains($0.action) } : ordered
+        if model.readonly {
+            canvas.put("  (--readonly: actions are off)", x: 6, y: 1, style: .warning)
+        }
         var y = 3
         for binding in bindings.dropFirst(model.helpTop) {
             guard y < model.rows - 2 else { break }

@@ -35,6 +35,8 @@ public final class Runtime {
             switch effect {
             case .quit:
                 break
+            case .ops(let work):
+                perform(ops: work)
             case .fetchListPage(let token):
                 // The `/` filter's selectors go to the server; the model checks every row too.
                 client.listWorkflows(
@@ -160,7 +162,7 @@ public final class Runtime {
     }
 
     /// Counts a call as in flight and returns the handler that posts its events to the UI loop.
-    private func track<T>(
+    func track<T>(
         _ what: String, done: @escaping @Sendable (Result<T, APIError>, Int) -> ModelEvent
     ) -> @Sendable (CallEvent<T>) -> Void {
         inFlight += 1
@@ -185,6 +187,7 @@ public final class Runtime {
             case .resumed: inFlight += 1
             case .listPage, .workflow, .logTail, .archivedLog, .logSaved, .childCandidates, .child, .lockCandidates, .lockWorkflow, .namespaces:
                 inFlight -= 1
+            case .ops: inFlight -= 1
             case .listWatch, .timer, .contextSwitched: break
             case .logStream(let id, let index, let update):
                 let final: Bool

@@ -141,7 +141,8 @@ extension AppModel {
             details = nil
             return []
         default:
-            notice = "unknown command :\(text) (known: :sem the locks, :ns [NAME] the namespace, :ctx [NAME] the kubeconfig context, :wf the workflow list)"
+            if let effects = opsCommand(words.first ?? "") { return effects }
+            notice = "unknown command :\(text) (known: :sem the locks, :cron the crons, :lint hygiene, :archive, :tmpl the templates, :ns [NAME] the namespace, :ctx [NAME] the kubeconfig context, :wf the workflow list)"
             return []
         }
     }

@@ -3,6 +3,7 @@ import ArgoAPI
 /// The main views; their raw values are the names the headless state file uses.
 public enum ViewKind: String, Sendable, Hashable {
     case workflows, workflow, node, logs, help, semaphores, namespaces
+    case cron, runs, templates, archive, lint
 }
 
 /// Work the model asks its runtime to do. The model itself never does I/O.
@@ -33,6 +34,8 @@ public enum Effect: Equatable, Sendable {
     case watchList(namespace: String, resourceVersion: String?, generation: Int)
     /// Post `.timer(tag)` after a delay.
     case timer(after: Double, tag: String)
+    /// `:cron`, `:tmpl`, `:archive` and the actions (AppModel+Cron.swift).
+    case ops(OpsEffect)
     case quit
 }
 
@@ -56,6 +59,7 @@ public enum ModelEvent: Sendable {
     case timer(String)
     case retrying(what: String, APIError, attempt: Int, delay: Double)
     case resumed
+    case ops(OpsEvent)
 }
 
 public struct LogSaveError: Error, Sendable, Equatable {
@@ -152,6 +156,8 @@ public struct OpenWorkflowState: Sendable {
     public var breadcrumb: [String] = []
     /// A node to select once the workflow has been read (opened from `:sem` at one of its steps).
     public var selectOnLoad: String?
+    /// Opened from the archive (read-only): its uid there.
+    public var archivedUID: String?
     /// Widest step cell (prefix, icon, name, fold hint) and template among the rows, computed when rows change.
     public var stepWidth = 4
     public var templateWidth = 8
@@ -250,6 +256,10 @@ public final class AppModel {
     public internal(set) var openStack: [OpenWorkflowState] = []
     /// `r` asked for the children to be looked for again too.
     var refreshingChildren = false
+    /// `--readonly`: no action keys.
+    public var readonly = false
+    /// `:cron`, `:tmpl`, `:archive`, `:lint`, and an action waiting for `y`.
+    public internal(set) var ops = OpsState()
 
     public init(server: String, namespace: String, now: Double, ascii: Bool = false, insecure: Bool = false) {
         self.server = server
@@ -267,7 +277,7 @@ public final class AppModel {
     public var treeHeight: Int { max(1, rows - 4 - headerLines - paneHeight) }
     /// The workflow's header: name and facts, its message, and a line of labels and outputs when it has any.
     /// On short terminals only the name line stays, so that the tree keeps some rows.
-    public var headerLines: Int { rows < 14 ? 1 : (workflowFacts.isEmpty ? 2 : 3) }
+    public var headerLines: Int { rows < 14 ? 1 : (headerFacts.isEmpty && openFlags.isEmpty ? 2 : 3) }
     /// The pane under the tree that explains the selected step; shown when the workflow has failed steps.
     public var paneHeight: Int {
         guard let tree = open?.tree, !tree.failedSteps.isEmpty || tree.queued > 0, rows >= 18 else { return 0 }
@@ -317,6 +327,7 @@ public final class AppModel {
             return []
         }
         if prompt != nil { return typeIntoPrompt(key) }
+        if ops.confirm != nil { return answerConfirmation(key) }
         guard let action = Keymap.action(for: key, in: view, mode: treeMode) else { return [] }
         notice = nil
         let effects = perform(action)
@@ -352,12 +363,15 @@ public final class AppModel {
         case .archived: return readArchivedLog()
         case .groupChildren: return toggleChildGrouping()
         case .lanes, .whyLate, .timeline, .zoomIn, .zoomOut, .panLeft, .panRight: return performDag(action)
+        case .retry, .resubmit, .stop, .terminate, .suspendResume: return requestAction(action)
         case .open:
+            if [.cron, .runs, .templates, .archive, .lint].contains(view) { return openInOps() }
             if view == .workflow { return openSelectedRow() }
             if view == .semaphores { return openInLocks() }
             if view == .namespaces { return pickNamespace() }
             guard view == .workflows, list.items.indices.contains(list.cursor.selected) else { return [] }
             let wf = list.items[list.cursor.selected]
+            if Hygiene.isArchived(wf) { return openListed(wf) }
             return openWorkflow(namespace: wf.namespace.isEmpty ? namespace : wf.namespace, name: wf.name)
         case .fold: return view == .node ? toggleJSON(nil) : toggleFold()
         case .foldClose: return view == .node ? toggleJSON(false) : foldOrGoToParent()
@@ -382,6 +396,7 @@ public final class AppModel {
             notice = state.showOutputs ? "outputs column on: each step's output parameters" : "outputs column off"
             return []
         case .refresh:
+            if let effects = refreshArchived() { return effects }
             guard var state = open else { return [] }
             state.reading = true
             state.stale = false
@@ -449,6 +464,8 @@ public final class AppModel {
         case .help:
             helpTop = max(0, min(helpTop + delta, Keymap.bindings.count - max(1, rows - 5)))
             return []
+        case .cron, .runs, .templates, .archive, .lint:
+            return moveInOps(delta)
         }
     }
 
@@ -505,6 +522,8 @@ public final class AppModel {
         case .resumed:
             requests += 1
             return []
+        case .ops(let event):
+            return handle(ops: event)
         case .listPage(let token, let result, let bytes):
             bytesReceived += bytes
             guard token == list.continueToken else { return [] }
@@ -571,6 +590,7 @@ public final class AppModel {
                 // Keep the selection on the same node across a refresh; folds are kept by key.
                 let firstRead = state.workflow == nil
                 state.workflow = workflow
+                noteWorkflowRead(workflow, bytes: bytes)
                 open = state
                 relinkChildren(always: true)
                 if let id = open?.selectOnLoad, let entry = open?.tree?.entry(ofNode: id) {
@@ -914,7 +934,7 @@ public final class AppModel {
 
     // MARK: Selection, for the headless state file and the detail lines
 
-    public enum SelectionKind: String, Sendable { case workflow, node, group, child, lock, holder, waiter, namespace }
+    public enum SelectionKind: String, Sendable { case workflow, node, group, child, lock, holder, waiter, namespace, cron, template, flag }
 
     public struct Selection: Equatable, Sendable {
         public var kind: SelectionKind
@@ -957,6 +977,8 @@ public final class AppModel {
             return Selection(kind: .node, name: node.shownName, id: node.id, phase: node.phase)
         case .help:
             return nil
+        case .cron, .runs, .templates, .archive, .lint:
+            return opsSelection
         }
     }
 

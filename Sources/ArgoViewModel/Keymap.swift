@@ -61,6 +61,7 @@ public enum Action: String, Sendable, CaseIterable {
     case logs, failedLogs, follow, wrap, timestamps, onlyMatches, save, container, archived
     case groupChildren, command
     case lanes, whyLate, timeline, zoomIn, zoomOut, panLeft, panRight
+    case retry, resubmit, stop, terminate, suspendResume
 }
 
 /// What the status-line prompt is for.
@@ -91,9 +92,9 @@ public enum Keymap {
         Binding(keys: [.char("g"), .home], action: .top, label: "top", help: "go to the top", inBar: false, views: []),
         Binding(keys: [.char("G"), .end], action: .bottom, label: "bottom", help: "go to the bottom (loads every page of the list)", inBar: false, views: []),
         Binding(keys: [.enter], action: .open, label: "open", help: "open the selected workflow", inBar: true, views: [.workflows]),
-        Binding(keys: [.enter], action: .open, label: "open", help: "in :sem, a lock's holders and waiters; on one of them, its workflow", inBar: true, views: [.semaphores]),
+        Binding(keys: [.enter], action: .open, label: "open", help: "in :sem a lock's holders and waiters, in :cron a cron's runs, in :tmpl a template's; on a workflow, it", inBar: true, views: [.semaphores, .cron, .runs, .templates, .archive, .lint]),
         Binding(keys: [.enter], action: .open, label: "switch", help: "in :ns, browse the selected namespace", inBar: true, views: [.namespaces]),
-        Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem every semaphore and mutex seen, :ns [NAME] switch namespace (-A: all), :wf the workflow list", inBar: true, views: [.workflows, .workflow, .semaphores, .namespaces]),
+        Binding(keys: [.char(":")], action: .command, label: "command", help: "a command: :sem locks, :cron crons, :lint hygiene, :archive, :tmpl templates, :ns [NAME] namespace (-A: all), :wf the list", inBar: true, views: [.workflows, .workflow, .semaphores, .namespaces, .cron, .runs, .templates, .archive, .lint]),
         Binding(keys: [.char("f")], action: .nextFailed, label: "next failed", help: "select the next failed step, unfolding what hides it", inBar: true, views: [.workflow]),
         Binding(keys: [.char("F")], action: .previousFailed, label: "prev failed", help: "select the previous failed step", inBar: false, views: [.workflow]),
         Binding(keys: [.enter], action: .open, label: "details", help: "show the selected step's details, inputs and outputs; fold or unfold a group", inBar: true, views: [.workflow]),
@@ -124,11 +125,21 @@ public enum Keymap {
         Binding(keys: [.char("l"), .right], action: .panRight, label: "later", help: "in the timeline: pan to later times", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.char("t")], action: .timeline, label: "tree", help: "in the timeline: back to the tree", inBar: true, views: [.workflow], mode: .timeline),
         Binding(keys: [.char("r")], action: .refresh, label: "refresh", help: "read the workflow again (folds and selection stay)", inBar: false, views: [.workflow, .node]),
-        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces]),
+        Binding(keys: [.esc], action: .back, label: "back", help: "go back to the previous view", inBar: true, views: [.workflow, .node, .logs, .help, .semaphores, .namespaces, .cron, .runs, .templates, .archive, .lint]),
         Binding(keys: [.esc], action: .back, label: "clear filter", help: "clear the list's / filter", inBar: false, views: [.workflows]),
         Binding(keys: [.char("?")], action: .help, label: "help", help: "show every key", inBar: true, views: []),
         Binding(keys: [.char("q"), .ctrlC], action: .quit, label: "quit", help: "quit argotop", inBar: true, views: []),
+        Binding(keys: [.char("R")], action: .retry, label: "retry", help: "retry the workflow; on a failed step, from that step (nodeFieldSelector); asks first (y)", inBar: false, views: Keymap.actionViews),
+        Binding(keys: [.char("E")], action: .resubmit, label: "resubmit", help: "resubmit the workflow (a new one, same spec); asks first", inBar: false, views: Keymap.actionViews),
+        Binding(keys: [.char("S")], action: .stop, label: "stop", help: "stop the workflow (exit handlers run); asks first", inBar: false, views: Keymap.actionViews),
+        Binding(keys: [.char("T")], action: .terminate, label: "terminate", help: "terminate the workflow (no exit handlers); asks first", inBar: false, views: Keymap.actionViews),
+        Binding(keys: [.char("U")], action: .suspendResume, label: "suspend/resume", help: "suspend a running workflow, or resume a suspended one (or the selected suspend step); asks first", inBar: false, views: Keymap.actionViews),
     ]
+
+    /// Where the action keys work.
+    public static let actionViews: Set<ViewKind> = [.workflows, .workflow, .node, .runs]
+    /// The actions `--readonly` turns off (and the help leaves out).
+    public static let actions: Set<Action> = [.retry, .resubmit, .stop, .terminate, .suspendResume]
 
     /// Gives `action` these keys instead of its own, in every view it has; false for an unknown action name.
     /// A key taken by another binding in the same view is taken from it.

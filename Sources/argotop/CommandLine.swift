@@ -66,7 +66,7 @@ struct Options {
         ]),
         ("DISPLAY", [
             Flag(names: ["--ascii"], help: "plain characters instead of Unicode lines and icons (NO_COLOR: no colour)"),
-            Flag(names: ["--readonly"], help: "never offer actions that change workflows"),
+            Flag(names: ["--readonly"], help: "no actions: retry, resubmit, stop, terminate, suspend and resume are off (the help says so)"),
             Flag(names: ["--log-lines"], value: "<n>", help: "lines a log view keeps, the newest (default 200000)"),
         ]),
         ("DEMO", [

@@ -110,6 +110,7 @@ let ascii = options.ascii || (!options.headless && (!unicodeLocale || ProcessInf
 let serverLabel = demoServer != nil ? "demo cluster (loopback)" : kube.map { "\($0.context) · " + settings.displayServer } ?? settings.displayServer
 let model = AppModel(server: serverLabel, namespace: settings.namespace, now: clock(), ascii: ascii, insecure: settings.insecureSkipVerify)
 model.maxLogLines = options.logLines
+model.readonly = options.readonly
 if let seconds = fileConfig?.refreshSeconds { model.refreshBaseSeconds = seconds }
 if let perMB = fileConfig?.refreshSecondsPerMB { model.refreshSecondsPerMB = perMB }
 var transferLog: TransferLog?

@@ -42,6 +42,11 @@ final class ScreensTests: XCTestCase {
             all.append(Capture(file: "timeline-\(size).txt", size: size, keys: "t", extra: fleet))
             all.append(Capture(file: "timeline-zoomed-\(size).txt", size: size, keys: "f t + + +", extra: fleet))
             all.append(Capture(file: "timeline-running-\(size).txt", size: size, keys: "t", extra: ["argo/nightly-etl-5fj2d"]))
+            all.append(Capture(file: "cron-\(size).txt", size: size, keys: ": cron <Enter>"))
+            all.append(Capture(file: "cron-runs-\(size).txt", size: size, keys: ": cron <Enter> j <Enter>"))
+            all.append(Capture(file: "lint-\(size).txt", size: size, keys: ": lint <Enter>"))
+            all.append(Capture(file: "archive-\(size).txt", size: size, keys: ": archive <Enter>"))
+            all.append(Capture(file: "confirm-retry-step-\(size).txt", size: size, keys: "f R", extra: fleet))
         }
         all.append(Capture(file: "workflow-tree-ascii-80x24.txt", size: "80x24", keys: "", extra: ["--ascii", "argo/db-auditing-x7k2p"]))
         return all
