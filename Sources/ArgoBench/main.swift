@@ -166,10 +166,10 @@ func openModel(_ wf: Workflow) -> AppModel {
     return model
 }
 
-/// What the client does with the body of `GET /api/v1/workflows/{ns}/{name}`.
+/// What the client does with the body of `GET /api/v1/workflows/{ns}/{name}` (`ArgoClient.decodeJSON`).
 func decode(_ data: Data) -> Workflow {
     do {
-        return try JSONDecoder().decode(Workflow.self, from: data)
+        return try FastWorkflowDecoder.decode(data)
     } catch {
         fputs("argobench: decode failed: \(error)\n", stderr)
         exit(2)
