@@ -115,15 +115,29 @@ public enum FastWorkflowDecoder {
             return true
         }
 
+        /// Text from the bytes `rawString` gave (checked UTF-8 there).
+        @inline(__always) static func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
+            String(decoding: bytes, as: UTF8.self)
+        }
+
         /// The bytes of a string without escapes, in place; nil when it has escapes (then `index` is unchanged).
         @inline(__always) mutating func rawString() throws -> UnsafeBufferPointer<UInt8>? {
             try expect(UInt8(ascii: "\""))
             let start = index
+            var wide = false
             while index < count {
                 let c = base[index]
                 if c == UInt8(ascii: "\"") {
                     index += 1
-                    return UnsafeBufferPointer(start: base + start, count: index - 1 - start)
+                    let bytes = UnsafeBufferPointer(start: base + start, count: index - 1 - start)
+                    // Bytes past ASCII: checked as UTF-8, as JSONDecoder does (keys that are only compared, too).
+                    if wide, String(validating: bytes, as: UTF8.self) == nil { throw Unsupported() }
+                    return bytes
+                }
+                if c >= 0x80 {
+                    wide = true
+                    index += 1
+                    continue
                 }
                 if c == UInt8(ascii: "\\") {
                     index = start - 1
@@ -137,10 +151,7 @@ public enum FastWorkflowDecoder {
 
         /// A string value, escapes read, UTF-8 checked.
         mutating func string() throws -> String {
-            if let bytes = try rawString() {
-                guard let text = String(validating: bytes, as: UTF8.self) else { throw Unsupported() }
-                return text
-            }
+            if let bytes = try rawString() { return try Scanner.text(bytes) }
             return try escapedString()
         }
 
@@ -250,8 +261,7 @@ public enum FastWorkflowDecoder {
         /// The members of an object, each key handed over as a string with its value still to read.
         mutating func object(_ member: (String, inout Scanner) throws -> Void) throws {
             try rawObject { key, scanner in
-                guard let text = String(validating: key, as: UTF8.self) else { throw Unsupported() }
-                try member(text, &scanner)
+                try member(try Scanner.text(key), &scanner)
             }
         }
 
@@ -395,8 +405,7 @@ public enum FastWorkflowDecoder {
             var nodes: [String: NodeStatus] = [:]
             var members = 0
             try rawObject { key, scanner in
-                guard let id = String(validating: key, as: UTF8.self) else { throw Unsupported() }
-                nodes[id] = try scanner.node()
+                nodes[try Scanner.text(key)] = try scanner.node()
                 members += 1
             }
             // Duplicate ids: leave them to JSONDecoder.

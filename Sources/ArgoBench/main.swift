@@ -176,6 +176,13 @@ func decode(_ data: Data) -> Workflow {
     }
 }
 
+// `--profile`: only decode and build the 10,003-node workflow, over and over (for perf record).
+if arguments.contains("--profile") {
+    let data = Data(workflow(items: 2000).bytes)
+    for _ in 0..<20 { _ = Screens.render(openModel(decode(data))) }
+    exit(0)
+}
+
 let sizes: [(label: String, items: Int)] = quick ? [("1,500", 300), ("10,000", 2000)] : [("1,500", 300), ("10,000", 2000), ("50,000", 10000)]
 var generated: [Int: (name: String, json: JSONValue, bytes: [UInt8])] = [:]
 for size in sizes { generated[size.items] = workflow(items: size.items) }

@@ -93,25 +93,44 @@ public enum TreeBuilder {
 
     /// `argo get`'s item index: the number between `(` and `:` in `name(3:value)`, or -1.
     public static func itemIndex(_ name: String) -> Int {
-        guard let open = name.firstIndex(of: "("), let colon = name.firstIndex(of: ":"), open < colon else { return -1 }
-        return Int(name[name.index(after: open)..<colon]) ?? -1
+        // On the UTF-8 bytes: `(` and `:` are ASCII, so their positions are character boundaries.
+        let utf8 = name.utf8
+        guard let open = utf8.firstIndex(of: UInt8(ascii: "(")), let colon = utf8.firstIndex(of: UInt8(ascii: ":")), open < colon
+        else { return -1 }
+        return Int(name[name.utf8.index(after: open)..<colon]) ?? -1
     }
 
     /// Whether `a` sorts before `b` among siblings.
-    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool {
-        let ta = a.startedAt?.seconds ?? 0
-        let tb = b.startedAt?.seconds ?? 0
-        if ta != tb { return ta < tb }
-        let na = a.shownName
-        let nb = b.shownName
-        let ia = itemIndex(na)
-        let ib = itemIndex(nb)
-        if ia >= 0 && ib >= 0 {
-            if ia != ib { return ia < ib }
-        } else if na != nb {
-            return na < nb
+    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool { before(SortKey(a), SortKey(b)) }
+
+    /// What siblings sort by, read once from a node (sorting then compares keys, never copies nodes).
+    struct SortKey {
+        var started: Double
+        var name: String
+        var item: Int
+        var id: String
+
+        init(_ node: NodeStatus) {
+            started = node.startedAt?.seconds ?? 0
+            name = node.shownName
+            item = TreeBuilder.itemIndex(name)
+            id = node.id
+        }
+    }
+
+    static func before(_ a: SortKey, _ b: SortKey) -> Bool {
+        if a.started != b.started { return a.started < b.started }
+        if a.item >= 0 && b.item >= 0 {
+            if a.item != b.item { return a.item < b.item }
+        } else if a.name != b.name {
+            return a.name < b.name
         }
         return a.id < b.id
+    }
+
+    /// Nodes (by id) in sibling order.
+    static func sorted(_ ids: [String], in nodes: [String: NodeStatus]) -> [String] {
+        ids.map { SortKey(nodes[$0]!) }.sorted(by: before).map(\.id)
     }
 }
 
@@ -231,9 +250,9 @@ public final class NodeTree: @unchecked Sendable {
         init(nodes: [String: NodeStatus]) {
             // Pass 1: which nodes a StepGroup or Retry claims as its children.
             var claimedBy: [String: String] = [:]
-            for id in nodes.keys.sorted() {
-                guard let node = nodes[id], TreeBuilder.kind(of: node.type) == .groupParent else { continue }
-                for child in node.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
+            let groupParents = nodes.compactMap { TreeBuilder.kind(of: $0.value.type) == .groupParent ? $0.key : nil }
+            for id in groupParents.sorted() {
+                for child in nodes[id]!.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
             }
             // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
             for (id, node) in nodes {
@@ -249,7 +268,7 @@ public final class NodeTree: @unchecked Sendable {
                 }
             }
             for key in children.keys {
-                children[key]!.sort { TreeBuilder.before(nodes[$0]!, nodes[$1]!) }
+                children[key] = TreeBuilder.sorted(children[key]!, in: nodes)
             }
         }
     }
@@ -272,18 +291,19 @@ public final class NodeTree: @unchecked Sendable {
         inside.insert(id)
         let kids = forest.children[id] ?? []
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
+        let loopOf: [String?] = kids.map { child in
+            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { return nil }
+            return loopName(name)
+        }
         var loops: [String: [String]] = [:]
-        for child in kids {
-            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { continue }
-            loops[loopName(name), default: []].append(child)
+        for (child, loop) in zip(kids, loopOf) {
+            if let loop { loops[loop, default: []].append(child) }
         }
         var placed: Set<String> = []
-        for child in kids where !placed.contains(child) {
-            if let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0,
-                let members = loops[loopName(name)], members.count >= fanOutMinimum
-            {
+        for (child, loop) in zip(kids, loopOf) where !placed.contains(child) {
+            if let loop, let members = loops[loop], members.count >= fanOutMinimum {
                 placed.formUnion(members)
-                let groupEntry = addGroup(loopName(name), members: members, parent: index)
+                let groupEntry = addGroup(loop, members: members, parent: index)
                 for member in members {
                     if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
                         entries[groupEntry].children.append(e)
@@ -328,7 +348,7 @@ public final class NodeTree: @unchecked Sendable {
     }
 
     private func loopName(_ name: String) -> String {
-        name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
+        name.utf8.firstIndex(of: UInt8(ascii: "(")).map { String(name[..<$0]) } ?? name
     }
 
     private func addGroup(_ name: String, members: [String], parent: Int) -> Int {
