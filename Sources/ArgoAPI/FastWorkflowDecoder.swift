@@ -16,7 +16,7 @@ public enum FastWorkflowDecoder {
     /// `status.nodes` alone (a `[String: NodeStatus]` document, as `status.compressedNodes` inflates to).
     public static func decodeNodes(_ data: Data) throws -> [String: NodeStatus] {
         let nodes: [String: NodeStatus]? = try? data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw)
+            var scanner = Scanner(raw, document: data)
             scanner.skipSpace()
             let nodes = try scanner.nodes()
             scanner.skipSpace()
@@ -33,7 +33,7 @@ public enum FastWorkflowDecoder {
     static func fast(_ data: Data) throws -> Workflow {
         // Where the value of status.nodes starts and ends, and the nodes read from it.
         let (range, nodes): (Range<Int>?, [String: NodeStatus]?) = try data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw)
+            var scanner = Scanner(raw, document: data)
             scanner.skipSpace()
             var found: (Range<Int>, [String: NodeStatus]?)?
             var statuses = 0
@@ -72,13 +72,30 @@ public enum FastWorkflowDecoder {
 
     // MARK: The scanner
 
+    /// A value of a document, checked, to be read when asked for.
+    struct UnreadJSON: @unchecked Sendable {
+        let document: Data
+        let range: Range<Int>
+
+        /// The value read by `body`; nil if it cannot be (it was checked when the document was decoded).
+        func read<T>(_ body: (inout Scanner) throws -> T?) -> T? {
+            document.withUnsafeBytes { raw in
+                var scanner = Scanner(UnsafeRawBufferPointer(rebasing: raw[range]))
+                return (try? body(&scanner)) ?? nil
+            }
+        }
+    }
+
     struct Scanner {
         let base: UnsafePointer<UInt8>
         let count: Int
         var index = 0
         var depth = 0
+        /// The document the bytes are, when nodes may keep parts of it unread.
+        var document: Data?
 
-        init(_ raw: UnsafeRawBufferPointer) {
+        init(_ raw: UnsafeRawBufferPointer, document: Data? = nil) {
+            self.document = document
             if let start = raw.baseAddress, raw.count > 0 {
                 base = start.assumingMemoryBound(to: UInt8.self)
                 count = raw.count
@@ -402,14 +419,16 @@ public enum FastWorkflowDecoder {
 
         /// `status.nodes`: node ids to nodes.
         mutating func nodes() throws -> [String: NodeStatus] {
-            var nodes: [String: NodeStatus] = [:]
-            var members = 0
+            // Read into a list first: the map is then made at its size, never grown (and rehashed) on the way.
+            var list: [(String, NodeStatus)] = []
             try rawObject { key, scanner in
-                nodes[try Scanner.text(key)] = try scanner.node()
-                members += 1
+                list.append((try Scanner.text(key), try scanner.node()))
             }
-            // Duplicate ids: leave them to JSONDecoder.
-            guard nodes.count == members else { throw Unsupported() }
+            var nodes = [String: NodeStatus](minimumCapacity: list.count)
+            for (id, node) in list {
+                // Duplicate ids: leave them to JSONDecoder.
+                guard nodes.updateValue(node, forKey: id) == nil else { throw Unsupported() }
+            }
             return nodes
         }
 
@@ -465,13 +484,27 @@ public enum FastWorkflowDecoder {
                     node.podIP = try s.optionalString()
                 case 6 where Scanner.same(key, "inputs"):
                     bit = 1 << 5
-                    node.inputs = try s.inputs()
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkInputs()
+                        node.unreadInputs = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.inputs = try s.inputs()
+                    }
                 case 7 where Scanner.same(key, "message"):
                     bit = 1 << 6
                     node.message = try s.optionalString()
                 case 7 where Scanner.same(key, "outputs"):
                     bit = 1 << 7
-                    node.outputs = try s.outputs()
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkOutputs()
+                        node.unreadOutputs = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.outputs = try s.outputs()
+                    }
                 case 8 where Scanner.same(key, "progress"):
                     bit = 1 << 8
                     node.progress = try s.optionalString()
@@ -510,7 +543,14 @@ public enum FastWorkflowDecoder {
                     node.estimatedDuration = try s.optionalInt()
                 case 17 where Scanner.same(key, "resourcesDuration"):
                     bit = 1 << 20
-                    node.resourcesDuration = try s.intMap()
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkIntMap()
+                        node.unreadResources = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.resourcesDuration = try s.intMap()
+                    }
                 case 21 where Scanner.same(key, "synchronizationStatus"):
                     bit = 1 << 21
                     node.synchronizationStatus = try s.synchronizationStatus()
@@ -623,6 +663,101 @@ public enum FastWorkflowDecoder {
             if literal("null") { return nil }
             let bytes = try rawValue()
             return try JSONDecoder().decode([Artifact].self, from: bytes)
+        }
+
+        // MARK: Checked, not read: the same grammar and types as inputs() and outputs(), nothing built.
+
+        mutating func checkString() throws {
+            if try rawString() == nil { _ = try escapedString() }
+        }
+
+        mutating func checkOptionalString() throws {
+            if !literal("null") { try checkString() }
+        }
+
+        mutating func checkParameters() throws {
+            if literal("null") { return }
+            try array { s in
+                var seen: UInt32 = 0
+                try s.rawObject { key, s in
+                    if Scanner.same(key, "name") {
+                        try Scanner.once(&seen, 1)
+                        try s.checkString()
+                    } else if Scanner.same(key, "value") {
+                        try Scanner.once(&seen, 2)
+                        try s.checkOptionalString()
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                guard seen & 1 != 0 else { throw Unsupported() }
+            }
+        }
+
+        /// As `intMap()`: integer values, no key twice (up to 8 keys compared in place, more read for real).
+        mutating func checkIntMap() throws {
+            if literal("null") { return }
+            let start = index
+            var tooMany = false
+            try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: 8) { keys in
+                var n = 0
+                try rawObject { key, s in
+                    if n < 8 {
+                        for k in keys[0..<n] where k.count == key.count && memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0 {
+                            throw Unsupported()
+                        }
+                        keys[n] = key
+                    } else {
+                        tooMany = true
+                    }
+                    n += 1
+                    _ = try s.int()
+                }
+            }
+            if tooMany {
+                let end = index
+                index = start
+                _ = try intMap()
+                guard index == end else { throw Unsupported() }
+            }
+        }
+
+        mutating func checkInputs() throws {
+            if literal("null") { return }
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    try s.checkParameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    _ = try s.artifacts()
+                } else {
+                    try s.skipValue()
+                }
+            }
+        }
+
+        mutating func checkOutputs() throws {
+            if literal("null") { return }
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    try s.checkParameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    _ = try s.artifacts()
+                } else if Scanner.same(key, "exitCode") {
+                    try Scanner.once(&seen, 4)
+                    try s.checkOptionalString()
+                } else if Scanner.same(key, "result") {
+                    try Scanner.once(&seen, 8)
+                    try s.checkOptionalString()
+                } else {
+                    try s.skipValue()
+                }
+            }
         }
 
         mutating func inputs() throws -> Inputs? {

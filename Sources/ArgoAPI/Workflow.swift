@@ -171,11 +171,40 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         var children: [String]? = nil
         var outboundNodes: [String]? = nil
         var hostNodeName: String? = nil
-        var inputs: Inputs? = nil
-        var outputs: Outputs? = nil
+        var readInputs: Inputs? = nil
+        var readOutputs: Outputs? = nil
+        /// Inputs and outputs the fast decoder checked but left unread: read each time they are asked for
+        /// (only a step's details, the outputs column and child finding ask; never the tree).
+        var unreadInputs: FastWorkflowDecoder.UnreadJSON?
+        var unreadOutputs: FastWorkflowDecoder.UnreadJSON?
+
+        var inputs: Inputs? {
+            get { unreadInputs.map { $0.read { try $0.inputs() } } ?? readInputs }
+            set {
+                readInputs = newValue
+                unreadInputs = nil
+            }
+        }
+
+        var outputs: Outputs? {
+            get { unreadOutputs.map { $0.read { try $0.outputs() } } ?? readOutputs }
+            set {
+                readOutputs = newValue
+                unreadOutputs = nil
+            }
+        }
         var synchronizationStatus: SynchronizationStatus? = nil
         var estimatedDuration: Int? = nil
-        var resourcesDuration: [String: Int]? = nil
+        var readResources: [String: Int]? = nil
+        var unreadResources: FastWorkflowDecoder.UnreadJSON?
+
+        var resourcesDuration: [String: Int]? {
+            get { unreadResources.map { $0.read { try $0.intMap() } } ?? readResources }
+            set {
+                readResources = newValue
+                unreadResources = nil
+            }
+        }
         var nodeFlag: NodeFlag? = nil
         var podIP: String? = nil
 
@@ -198,11 +227,14 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             c.children = children
             c.outboundNodes = outboundNodes
             c.hostNodeName = hostNodeName
-            c.inputs = inputs
-            c.outputs = outputs
+            c.readInputs = readInputs
+            c.readOutputs = readOutputs
+            c.unreadInputs = unreadInputs
+            c.unreadOutputs = unreadOutputs
             c.synchronizationStatus = synchronizationStatus
             c.estimatedDuration = estimatedDuration
-            c.resourcesDuration = resourcesDuration
+            c.readResources = readResources
+            c.unreadResources = unreadResources
             c.nodeFlag = nodeFlag
             c.podIP = podIP
             return c
@@ -307,6 +339,22 @@ public struct NodeStatus: Codable, Hashable, Sendable {
     public var podIP: String? {
         get { storage.podIP }
         set { unique.podIP = newValue }
+    }
+
+    /// Inputs and outputs left unread by the fast decoder.
+    var unreadInputs: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadInputs }
+        set { unique.unreadInputs = newValue }
+    }
+
+    var unreadOutputs: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadOutputs }
+        set { unique.unreadOutputs = newValue }
+    }
+
+    var unreadResources: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadResources }
+        set { unique.unreadResources = newValue }
     }
 
     public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {

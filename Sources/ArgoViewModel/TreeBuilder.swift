@@ -214,10 +214,10 @@ public final class NodeTree: @unchecked Sendable {
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
         if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
-            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
         if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.roots.contains(exitID) {
-            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
         queued = entries.reduce(0) { count, entry in
             switch entry.kind {
@@ -281,14 +281,14 @@ public final class NodeTree: @unchecked Sendable {
         return (false, false)
     }
 
-    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int, visiting: Set<String>) -> Int? {
+    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
         guard let node = nodes[id], !visiting.contains(id), entryOfNode[id] == nil else { return nil }
         let (hidden, groupIndent) = NodeTree.filter(node)
         let index = entries.count
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
         entryOfNode[id] = index
-        var inside = visiting
-        inside.insert(id)
+        visiting.insert(id)
+        defer { visiting.remove(id) }
         let kids = forest.children[id] ?? []
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
         let loopOf: [String?] = kids.map { child in
@@ -305,42 +305,44 @@ public final class NodeTree: @unchecked Sendable {
                 placed.formUnion(members)
                 let groupEntry = addGroup(loop, members: members, parent: index)
                 for member in members {
-                    if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+                    if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum) {
                         entries[groupEntry].children.append(e)
                     }
                 }
                 if case .group(let g) = entries[groupEntry].kind { groups[g].children = childCounts(members) }
                 entries[index].children.append(groupEntry)
-            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
         for ref in childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
-            entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum, visiting: inside))
+            entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum))
         }
         return index
     }
 
     private var entryOfChild: [String: Int] = [:]
+    /// The nodes and children on the way down to the one being added (a cycle stops there).
+    private var visiting: Set<String> = []
 
     public func entry(ofChild name: String) -> Int? { entryOfChild[name] }
 
     /// A child workflow's row; when it was unfolded and fetched, its tree (without its root) below it.
-    private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int, visiting: Set<String>) -> Int {
+    private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int) -> Int {
         let index = entries.count
         entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
         entryOfChild[ref.name] = index
         guard let forest = childForests[ref.name], nodes[ref.name] != nil, !visiting.contains(ref.name) else { return index }
-        var inside = visiting
-        inside.insert(ref.name)
+        visiting.insert(ref.name)
+        defer { visiting.remove(ref.name) }
         entryOfNode[ref.name] = index
         for kid in forest.children[ref.name] ?? [] {
-            if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+            if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
         if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.roots.contains(exit),
-            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside)
+            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
         {
             entries[index].children.append(e)
         }

@@ -135,6 +135,30 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
     }
 
+    /// NodeStatus keeps its fields in a shared box: copies still behave as values, unread inputs and outputs too.
+    func testNodeStatusIsAValue() throws {
+        let text = #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","inputs":{"parameters":[{"name":"p","value":"v"}]},"outputs":{"exitCode":"3"}}}}}"#
+        let original = try FastWorkflowDecoder.decode(Data(text.utf8)).nodes["w"]!
+        XCTAssertEqual(original.inputs?.parameters?.first?.value, "v")
+        var copy = original
+        copy.phase = "Failed"
+        copy.inputs?.parameters?[0].value = "changed"
+        copy.outputs = nil
+        XCTAssertNil(original.phase)
+        XCTAssertEqual(original.inputs?.parameters?.first?.value, "v")
+        XCTAssertEqual(original.outputs?.exitCode, "3")
+        XCTAssertEqual(copy.inputs?.parameters?.first?.value, "changed")
+        XCTAssertNil(copy.outputs)
+        XCTAssertNotEqual(copy, original)
+        copy.phase = nil
+        copy.inputs?.parameters?[0].value = "v"
+        copy.outputs = original.outputs
+        XCTAssertEqual(copy, original)
+        XCTAssertEqual(copy.hashValue, original.hashValue)
+        // Encoded and read again (Codable), it is the same node.
+        XCTAssertEqual(try JSONDecoder().decode(NodeStatus.self, from: JSONEncoder().encode(original)), original)
+    }
+
     func testCompressedNodesReadTheSame() throws {
         let (_, data) = try Self.fixtureData().first { $0.0.contains("nestedDAG") } ?? Self.fixtureData()[0]
         let workflow = try JSONDecoder().decode(Workflow.self, from: data)
