@@ -90,8 +90,8 @@ func printTable() {
 
 // MARK: Processes
 
-/// Runs a command to its end; returns the wall time, the peak resident memory (bytes) and stdout.
-func spawn(_ executable: String, _ args: [String], environment: [String: String]? = nil) -> (seconds: Double, maxRSS: Double, status: Int32, stdout: String) {
+/// Runs a command to its end; returns the wall time and stdout.
+func spawn(_ executable: String, _ args: [String], environment: [String: String]? = nil) -> (seconds: Double, status: Int32, stdout: String) {
     let out = NSTemporaryDirectory() + "argobench-\(getpid())-\(UUID().uuidString).out"
     defer { unlink(out) }
     var actions = posix_spawn_file_actions_t()
@@ -115,8 +115,7 @@ func spawn(_ executable: String, _ args: [String], environment: [String: String]
         exit(2)
     }
     var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
+    waitpid(pid, &status, 0)
     let seconds = wall() - start
     let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -124,7 +123,7 @@ func spawn(_ executable: String, _ args: [String], environment: [String: String]
         let err = (try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? ""
         fputs("argobench: \(executable) \(args.joined(separator: " ")) exited \(exitCode): \(err.prefix(400))\n", stderr)
     }
-    return (seconds, Double(usage.ru_maxrss) * 1024, exitCode, text)
+    return (seconds, exitCode, text)
 }
 
 let python = "python3"
@@ -140,6 +139,21 @@ let cleanEnvironment: [String: String] = {
     env["XDG_CONFIG_HOME"] = work
     return env
 }()
+
+/// The peak resident memory (bytes) of a command, measured from a small python3 parent: a child started from
+/// this (big) process would report this process's memory as its own peak (the kernel keeps the high-water
+/// mark of the memory the child had before its exec).
+func peakMemory(_ executable: String, _ args: [String]) -> Double {
+    let script = """
+        import os, resource, sys
+        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+            file_actions=[(os.POSIX_SPAWN_OPEN, 1, '/dev/null', os.O_WRONLY, 0), (os.POSIX_SPAWN_OPEN, 2, '/dev/null', os.O_WRONLY, 0)])
+        os.waitpid(pid, 0)
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        """
+    let result = spawn(python, ["-c", script, executable] + args, environment: cleanEnvironment)
+    return (Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan) * 1024
+}
 
 /// Python's `json.loads` on a file's bytes: the median of `runs` (seconds), timed inside Python.
 func pythonLoads(_ path: String, runs: Int) -> Double {
@@ -192,6 +206,36 @@ if arguments.contains("--profile") {
     exit(0)
 }
 
+// `--serve N`: only serve a workflow of N items (3 + 5 × N nodes) on loopback, namespace bench, until killed.
+if let i = CommandLine.arguments.firstIndex(of: "--serve"), i + 1 < CommandLine.arguments.count, let items = Int(CommandLine.arguments[i + 1]) {
+    let cluster = DemoCluster(now: DemoCluster.frozenNow, ordinary: 0)
+    let wf = workflow(items: items)
+    cluster.insert(wf.json)
+    let server = DemoServer(cluster: cluster)
+    try server.start(port: 0)
+    print("\(server.url) -n bench \(wf.name) (\(wf.bytes.count) bytes)")
+    while true { sleep(3600) }
+}
+
+// `--memory FILE`: resident memory at each step of opening a workflow read from FILE (for finding what costs).
+func residentMB() -> String {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let pick = { (key: String) in status.split(separator: "\n").first { $0.hasPrefix(key) }.map { String($0.dropFirst(key.count)).trimmingCharacters(in: .whitespaces) } ?? "?" }
+    return "rss " + pick("VmRSS:") + ", peak " + pick("VmHWM:")
+}
+if let i = CommandLine.arguments.firstIndex(of: "--memory"), i + 1 < CommandLine.arguments.count {
+    print("start: \(residentMB())")
+    let data = try Data(contentsOf: URL(fileURLWithPath: CommandLine.arguments[i + 1]))
+    print("read \(data.count) bytes: \(residentMB())")
+    let wf = decode(data)
+    print("decoded \(wf.nodes.count) nodes: \(residentMB())")
+    let model = openModel(wf)
+    print("model built: \(residentMB())")
+    _ = Screens.render(model)
+    print("drawn: \(residentMB())")
+    exit(0)
+}
+
 let sizes: [(label: String, items: Int)] = quick ? [("1,500", 300), ("10,000", 2000)] : [("1,500", 300), ("10,000", 2000), ("50,000", 10000)]
 var generated: [Int: (name: String, json: JSONValue, bytes: [UInt8])] = [:]
 for size in sizes { generated[size.items] = workflow(items: size.items) }
@@ -240,7 +284,7 @@ if FileManager.default.isExecutableFile(atPath: argotop) {
     for _ in 0..<(quick ? 3 : 7) {
         let o = spawn(argotop, ourArgs, environment: cleanEnvironment)
         ours.append(o.seconds)
-        rss.append(o.maxRSS)
+        rss.append(peakMemory(argotop, ourArgs))
         screen = o.stdout
         peer.append(spawn(python, ["-c", peerScript, url], environment: cleanEnvironment).seconds)
     }
