@@ -347,6 +347,132 @@ if let small = downs["10,000"], let large = downs["50,000"] {
         target: "≤ 1.5 (same)", pass: large / small <= 1.5))
 }
 
+// MARK: 6. Terminal bytes of moving the selection, through the real ncurses front in a pseudo-terminal
+
+/// Counts what a command writes to its terminal: run under `script` (a pseudo-terminal), keys sent to it.
+final class TerminalRun: @unchecked Sendable {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    private let lock = NSLock()
+    private var received = 0
+    private var last = wall()
+
+    init(_ command: String, columns: Int, lines: Int) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        var env = cleanEnvironment
+        env["TERM"] = "xterm-256color"
+        env["COLUMNS"] = String(columns)
+        env["LINES"] = String(lines)
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        process.environment = env
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.lock()
+            self.received += data.count
+            self.last = wall()
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var bytes: Int { lock.withLock { received } }
+
+    /// Waits until nothing came for `quiet` seconds from now on (at most `limit`).
+    func settle(quiet: Double, limit: Double) {
+        let start = wall()
+        let deadline = start + limit
+        while wall() < deadline {
+            let idle = lock.withLock { wall() - max(last, start) }
+            if idle >= quiet { return }
+            usleep(20_000)
+        }
+    }
+
+    func send(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+
+    func finish() {
+        send("q")
+        let deadline = wall() + 5
+        while process.isRunning && wall() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+}
+
+print("6. bytes written to the terminal by one ↓ (ncurses front under script(1), 160x50, the 10,003-node tree, its group unfolded)")
+if FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), FileManager.default.isExecutableFile(atPath: argotop) {
+    do {
+        let command = "exec \(argotop) --server \(server.url) -n bench \(big.name)"
+        let run = try TerminalRun(command, columns: 160, lines: 50)
+        run.settle(quiet: 1.5, limit: 30)
+        let opened = run.bytes
+        // Down to the audit group and unfold it: 2,000 rows of steps to move through.
+        run.send("jj ")
+        run.settle(quiet: 0.5, limit: 5)
+        var moves: [Int] = []
+        var idle: [Int] = []
+        for _ in 0..<(quick ? 5 : 15) {
+            var before = run.bytes
+            run.settle(quiet: 0.4, limit: 3)
+            idle.append(run.bytes - before)
+            before = run.bytes
+            run.send("j")
+            run.settle(quiet: 0.4, limit: 3)
+            moves.append(run.bytes - before)
+        }
+        run.finish()
+        let move = median(moves.map(Double.init))
+        report(Row(figure: "6 terminal bytes of one ↓ (first frame \(opened) B; idle \(Int(median(idle.map(Double.init)))) B)", ours: "\(Int(move)) B",
+            peer: "-", ratio: "-", target: "≤ 300 B", pass: opened > 1000 && move <= 300))
+    } catch {
+        print("  cannot run script(1): \(error)")
+    }
+} else {
+    print("  needs /usr/bin/script (util-linux) and the argotop binary")
+}
+
+// MARK: 5. Bytes: the first screen of a list of 5,000 workflows; what opening leaves out
+
+print("5. bytes: argotop --headless --debug on a namespace of 5,000 workflows; the fields opening a workflow leaves out")
+if FileManager.default.isExecutableFile(atPath: argotop) {
+    let crowd = DemoCluster(now: DemoCluster.frozenNow, ordinary: 5000)
+    let crowdServer = DemoServer(cluster: crowd)
+    do {
+        try crowdServer.start(port: 0)
+        let log = work + "/transfers.jsonl"
+        _ = spawn(argotop, ["--headless", "--server", crowdServer.url, "-n", crowd.namespace, "--size", "160x50", "--debug", log],
+            environment: cleanEnvironment)
+        let records = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        let lists = records.filter { ($0["endpoint"] as? String) == "list" }
+        let listBytes = lists.compactMap { $0["bytes"] as? Int }.reduce(0, +)
+        let total = crowd.workflows(inNamespace: crowd.namespace).count
+        let rows = min(total, 100 * max(1, lists.count))
+        report(Row(figure: "5 list requests for the first screen (\(total) workflows)", ours: "\(lists.count)", peer: "-", ratio: "-",
+            target: "1 page", pass: lists.count == 1))
+        let perRow = Double(listBytes) / Double(max(1, rows))
+        report(Row(figure: "5 list bytes per row", ours: String(format: "%.0f B", perRow), peer: "-", ratio: "-",
+            target: "≤ 1,500 B", pass: perRow <= 1500 && !lists.isEmpty))
+        crowdServer.stop()
+    } catch {
+        print("  cannot start the second demo server: \(error)")
+    }
+}
+let leftOut = ["status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields"]
+let excluded = Endpoints.getExclusions.split(separator: ",").map { $0.hasPrefix("-") ? String($0.dropFirst()) : String($0) }
+report(Row(figure: "5 opening leaves out " + leftOut.joined(separator: ", "), ours: leftOut.allSatisfy(excluded.contains) ? "yes" : "no",
+    peer: "-", ratio: "-", target: "yes", pass: leftOut.allSatisfy(excluded.contains)))
+report(Row(figure: "5 a 10,000-node workflow running 1 min vs re-fetching on every change", ours: "not measured", peer: "-",
+    ratio: "-", target: "≤ 10%", pass: nil))
+
 server.stop()
 print("")
 printTable()
