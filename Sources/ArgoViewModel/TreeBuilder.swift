@@ -213,6 +213,7 @@ public final class NodeTree: @unchecked Sendable {
         workflowOfNode = owners
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
+        entryOfNode.reserveCapacity(all.count)
         if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
             mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
@@ -282,13 +283,12 @@ public final class NodeTree: @unchecked Sendable {
     }
 
     private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
-        guard let node = nodes[id], !visiting.contains(id), entryOfNode[id] == nil else { return nil }
+        // A node is drawn once: entryOfNode also stops a cycle (an ancestor has its entry already).
+        guard entryOfNode[id] == nil, let node = nodes[id] else { return nil }
         let (hidden, groupIndent) = NodeTree.filter(node)
         let index = entries.count
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
         entryOfNode[id] = index
-        visiting.insert(id)
-        defer { visiting.remove(id) }
         let kids = forest.children[id] ?? []
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
         let loopOf: [String?] = kids.map { child in
@@ -315,15 +315,25 @@ public final class NodeTree: @unchecked Sendable {
                 entries[index].children.append(e)
             }
         }
-        for ref in childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
+        for ref in childrenOfStep.isEmpty ? [] : childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
             entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum))
         }
         return index
     }
 
     private var entryOfChild: [String: Int] = [:]
-    /// The nodes and children on the way down to the one being added (a cycle stops there).
-    private var visiting: Set<String> = []
+    /// Whether a node or child workflow named `name` is `e` or above it (a child's tree that loops back stops).
+    private func onPath(_ name: String, from e: Int) -> Bool {
+        var cursor: Int? = e
+        while let c = cursor {
+            switch entries[c].kind {
+            case .node(let id) where id == name: return true
+            case .child(let child) where child == name: return true
+            default: cursor = entries[c].parent
+            }
+        }
+        return false
+    }
 
     public func entry(ofChild name: String) -> Int? { entryOfChild[name] }
 
@@ -332,9 +342,7 @@ public final class NodeTree: @unchecked Sendable {
         let index = entries.count
         entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
         entryOfChild[ref.name] = index
-        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !visiting.contains(ref.name) else { return index }
-        visiting.insert(ref.name)
-        defer { visiting.remove(ref.name) }
+        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !onPath(ref.name, from: parent) else { return index }
         entryOfNode[ref.name] = index
         for kid in forest.children[ref.name] ?? [] {
             if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
