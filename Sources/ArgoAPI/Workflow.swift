@@ -155,30 +155,30 @@ public struct SynchronizationStatus: Codable, Hashable, Sendable {
 /// and looking one up in `status.nodes`, sorting or passing it around then costs one reference count instead
 /// of one per field. Codable, Hashable and the properties are those of a plain struct with these fields.
 public struct NodeStatus: Codable, Hashable, Sendable {
-    final class Storage: @unchecked Sendable {
-        var id: String = ""
-        var name: String = ""
-        var displayName: String? = nil
-        var type: String = ""
-        var templateName: String? = nil
-        var templateRef: TemplateRef? = nil
-        var phase: String? = nil
-        var boundaryID: String? = nil
-        var message: String? = nil
-        var startedAt: Timestamp? = nil
-        var finishedAt: Timestamp? = nil
-        var progress: String? = nil
-        var children: [String]? = nil
-        var outboundNodes: [String]? = nil
-        var hostNodeName: String? = nil
-        var readInputs: Inputs? = nil
-        var readOutputs: Outputs? = nil
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var id: String = ""
+        @usableFromInline var name: String = ""
+        @usableFromInline var displayName: String? = nil
+        @usableFromInline var type: String = ""
+        @usableFromInline var templateName: String? = nil
+        @usableFromInline var templateRef: TemplateRef? = nil
+        @usableFromInline var phase: String? = nil
+        @usableFromInline var boundaryID: String? = nil
+        @usableFromInline var message: String? = nil
+        @usableFromInline var startedAt: Timestamp? = nil
+        @usableFromInline var finishedAt: Timestamp? = nil
+        @usableFromInline var progress: String? = nil
+        @usableFromInline var children: [String]? = nil
+        @usableFromInline var outboundNodes: [String]? = nil
+        @usableFromInline var hostNodeName: String? = nil
+        @usableFromInline var readInputs: Inputs? = nil
+        @usableFromInline var readOutputs: Outputs? = nil
         /// Inputs and outputs the fast decoder checked but left unread: read each time they are asked for
         /// (only a step's details, the outputs column and child finding ask; never the tree).
         var unreadInputs: FastWorkflowDecoder.UnreadJSON?
         var unreadOutputs: FastWorkflowDecoder.UnreadJSON?
 
-        var inputs: Inputs? {
+        @usableFromInline var inputs: Inputs? {
             get { unreadInputs.map { $0.read { try $0.inputs() } } ?? readInputs }
             set {
                 readInputs = newValue
@@ -186,27 +186,27 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             }
         }
 
-        var outputs: Outputs? {
+        @usableFromInline var outputs: Outputs? {
             get { unreadOutputs.map { $0.read { try $0.outputs() } } ?? readOutputs }
             set {
                 readOutputs = newValue
                 unreadOutputs = nil
             }
         }
-        var synchronizationStatus: SynchronizationStatus? = nil
-        var estimatedDuration: Int? = nil
-        var readResources: [String: Int]? = nil
+        @usableFromInline var synchronizationStatus: SynchronizationStatus? = nil
+        @usableFromInline var estimatedDuration: Int? = nil
+        @usableFromInline var readResources: [String: Int]? = nil
         var unreadResources: FastWorkflowDecoder.UnreadJSON?
 
-        var resourcesDuration: [String: Int]? {
+        @usableFromInline var resourcesDuration: [String: Int]? {
             get { unreadResources.map { $0.read { try $0.intMap() } } ?? readResources }
             set {
                 readResources = newValue
                 unreadResources = nil
             }
         }
-        var nodeFlag: NodeFlag? = nil
-        var podIP: String? = nil
+        @usableFromInline var nodeFlag: NodeFlag? = nil
+        @usableFromInline var podIP: String? = nil
 
         init() {}
 
@@ -241,7 +241,7 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         }
     }
 
-    private var storage: Storage
+    @usableFromInline var storage: Storage
 
     /// The box, unshared before a change.
     private var unique: Storage {
@@ -252,92 +252,92 @@ public struct NodeStatus: Codable, Hashable, Sendable {
     }
 
     public var id: String {
-        get { storage.id }
+        @inlinable get { storage.id }
         set { unique.id = newValue }
     }
     public var name: String {
-        get { storage.name }
+        @inlinable get { storage.name }
         set { unique.name = newValue }
     }
     public var displayName: String? {
-        get { storage.displayName }
+        @inlinable get { storage.displayName }
         set { unique.displayName = newValue }
     }
     public var type: String {
-        get { storage.type }
+        @inlinable get { storage.type }
         set { unique.type = newValue }
     }
     public var templateName: String? {
-        get { storage.templateName }
+        @inlinable get { storage.templateName }
         set { unique.templateName = newValue }
     }
     public var templateRef: TemplateRef? {
-        get { storage.templateRef }
+        @inlinable get { storage.templateRef }
         set { unique.templateRef = newValue }
     }
     public var phase: String? {
-        get { storage.phase }
+        @inlinable get { storage.phase }
         set { unique.phase = newValue }
     }
     public var boundaryID: String? {
-        get { storage.boundaryID }
+        @inlinable get { storage.boundaryID }
         set { unique.boundaryID = newValue }
     }
     public var message: String? {
-        get { storage.message }
+        @inlinable get { storage.message }
         set { unique.message = newValue }
     }
     public var startedAt: Timestamp? {
-        get { storage.startedAt }
+        @inlinable get { storage.startedAt }
         set { unique.startedAt = newValue }
     }
     public var finishedAt: Timestamp? {
-        get { storage.finishedAt }
+        @inlinable get { storage.finishedAt }
         set { unique.finishedAt = newValue }
     }
     public var progress: String? {
-        get { storage.progress }
+        @inlinable get { storage.progress }
         set { unique.progress = newValue }
     }
     public var children: [String]? {
-        get { storage.children }
+        @inlinable get { storage.children }
         set { unique.children = newValue }
     }
     public var outboundNodes: [String]? {
-        get { storage.outboundNodes }
+        @inlinable get { storage.outboundNodes }
         set { unique.outboundNodes = newValue }
     }
     public var hostNodeName: String? {
-        get { storage.hostNodeName }
+        @inlinable get { storage.hostNodeName }
         set { unique.hostNodeName = newValue }
     }
     public var inputs: Inputs? {
-        get { storage.inputs }
+        @inlinable get { storage.inputs }
         set { unique.inputs = newValue }
     }
     public var outputs: Outputs? {
-        get { storage.outputs }
+        @inlinable get { storage.outputs }
         set { unique.outputs = newValue }
     }
     public var synchronizationStatus: SynchronizationStatus? {
-        get { storage.synchronizationStatus }
+        @inlinable get { storage.synchronizationStatus }
         set { unique.synchronizationStatus = newValue }
     }
     public var estimatedDuration: Int? {
-        get { storage.estimatedDuration }
+        @inlinable get { storage.estimatedDuration }
         set { unique.estimatedDuration = newValue }
     }
     /// CPU and memory seconds, by resource name.
     public var resourcesDuration: [String: Int]? {
-        get { storage.resourcesDuration }
+        @inlinable get { storage.resourcesDuration }
         set { unique.resourcesDuration = newValue }
     }
     public var nodeFlag: NodeFlag? {
-        get { storage.nodeFlag }
+        @inlinable get { storage.nodeFlag }
         set { unique.nodeFlag = newValue }
     }
     public var podIP: String? {
-        get { storage.podIP }
+        @inlinable get { storage.podIP }
         set { unique.podIP = newValue }
     }
 
@@ -367,7 +367,7 @@ public struct NodeStatus: Codable, Hashable, Sendable {
     }
 
     /// The name `argo get` shows: the display name, or the full name when there is none.
-    public var shownName: String { storage.displayName ?? storage.name }
+    @inlinable public var shownName: String { storage.displayName ?? storage.name }
 
     enum CodingKeys: String, CodingKey {
         case id, name, displayName, type, templateName, templateRef, phase, boundaryID, message, startedAt, finishedAt, progress, children, outboundNodes, hostNodeName, inputs, outputs, synchronizationStatus, estimatedDuration, resourcesDuration, nodeFlag, podIP
