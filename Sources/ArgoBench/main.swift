@@ -217,6 +217,19 @@ if let i = CommandLine.arguments.firstIndex(of: "--serve"), i + 1 < CommandLine.
     while true { sleep(3600) }
 }
 
+// `--profile-keys`: only press ↓ (and draw) 3,000 times in the unfolded 50,003-node tree (for perf record).
+if arguments.contains("--profile-keys") {
+    let model = openModel(decode(Data(workflow(items: 10000).bytes)))
+    _ = model.handle(.down)
+    _ = model.handle(.down)
+    _ = model.handle(.space)
+    for _ in 0..<3000 {
+        _ = model.handle(.down)
+        _ = Screens.render(model)
+    }
+    exit(0)
+}
+
 // `--memory FILE`: resident memory at each step of opening a workflow read from FILE (for finding what costs).
 func residentMB() -> String {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
