@@ -3,7 +3,7 @@ SWIFT ?= swift
 PACKAGES := libncursesw5-dev libcurl4-openssl-dev zlib1g-dev tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test screens release clean fuzz fuzz-build check-sanitizers
+.PHONY: deps build demo test screens release clean fuzz fuzz-build check-sanitizers bench
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -45,6 +45,15 @@ release: deps
 		echo "$$needed" | sed 's/^/  /'; \
 		for lib in $$needed; do case " $(RELEASE_ALLOWED) " in *" $$lib "*) ;; \
 			*) echo "release: $$lib is not one of: $(RELEASE_ALLOWED)"; exit 1 ;; esac; done
+
+## The speed targets of issue 7, each against its peer (Python through python3) in the same run: a table of
+## figure, ours, peer, ratio, target, pass/fail. Release-built; timing never enters `make test`.
+BENCH_FLAGS ?=
+bench: deps
+	@command -v python3 >/dev/null || { echo "make bench needs python3 (the peer it measures against)"; exit 1; }
+	$(SWIFT) build -c release --product argotop
+	$(SWIFT) build -c release --product argobench
+	$$($(SWIFT) build -c release --show-bin-path)/argobench $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-fuzzcheck

@@ -35,6 +35,8 @@ let package = Package(
                 "ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoTerminal", "ArgoDemo", "ArgoKube",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // `make bench`: the speed targets against Python, as a table (built in release; not part of the tests).
+        .executableTarget(name: "argobench", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoRender", "ArgoDemo"], path: "Sources/ArgoBench"),
         .testTarget(name: "ArgoAPITests", dependencies: ["ArgoAPI", "ArgoDemo"]),
         .testTarget(name: "ArgoViewModelTests", dependencies: ["ArgoAPI", "ArgoViewModel", "ArgoDemo"]),
         .testTarget(name: "ArgoKubeTests", dependencies: ["ArgoAPI", "ArgoKube"]),

@@ -208,6 +208,8 @@ public final class ArgoClient: @unchecked Sendable {
             return .failure(.notJSON(status: response.status, contentType: response.contentType))
         }
         do {
+            // A workflow with its nodes: the fast decoder (same result as JSONDecoder, several times faster).
+            if T.self == Workflow.self, let workflow = try FastWorkflowDecoder.decode(response.body) as? T { return .success(workflow) }
             return .success(try JSONDecoder().decode(T.self, from: response.body))
         } catch {
             // Say what came back: a document cut off (a proxy or a dropped connection) or one that is not JSON.

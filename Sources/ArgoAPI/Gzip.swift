@@ -42,7 +42,7 @@ extension Workflow {
         }
         do {
             var copy = self
-            copy.status?.nodes = try JSONDecoder().decode([String: NodeStatus].self, from: json)
+            copy.status?.nodes = try FastWorkflowDecoder.decodeNodes(json)
             copy.status?.compressedNodes = nil
             copy.status?.nodesWereCompressed = true
             return .success(copy)

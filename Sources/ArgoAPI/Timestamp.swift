@@ -39,7 +39,12 @@ public struct Timestamp: Codable, Hashable, Comparable, Sendable {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` without Foundation's formatters (they are slow).
     static func parse(_ text: String) -> Double? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// The same, on the text's UTF-8 bytes (the fast workflow decoder reads them in place).
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Double? {
         guard utf8.count >= 19 else { return nil }
         func number(_ start: Int, _ length: Int) -> Int? {
             var value = 0
@@ -75,7 +80,6 @@ public struct Timestamp: Codable, Hashable, Comparable, Sendable {
                 offset = (oh * 3600 + om * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
             }
         }
-        utf8.removeAll()
         // Days from civil date (Howard Hinnant's algorithm).
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -150,41 +150,333 @@ public struct SynchronizationStatus: Codable, Hashable, Sendable {
 }
 
 /// One entry of `status.nodes`.
+///
+/// A value type whose fields live in one shared box, copied on write: a workflow has tens of thousands of nodes,
+/// and looking one up in `status.nodes`, sorting or passing it around then costs one reference count instead
+/// of one per field. Codable, Hashable and the properties are those of a plain struct with these fields.
 public struct NodeStatus: Codable, Hashable, Sendable {
-    public var id: String
-    public var name: String
-    public var displayName: String?
-    public var type: String
-    public var templateName: String?
-    public var templateRef: TemplateRef?
-    public var phase: String?
-    public var boundaryID: String?
-    public var message: String?
-    public var startedAt: Timestamp?
-    public var finishedAt: Timestamp?
-    public var progress: String?
-    public var children: [String]?
-    public var outboundNodes: [String]?
-    public var hostNodeName: String?
-    public var inputs: Inputs?
-    public var outputs: Outputs?
-    public var synchronizationStatus: SynchronizationStatus?
-    public var estimatedDuration: Int?
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var id: String = ""
+        @usableFromInline var name: String = ""
+        @usableFromInline var displayName: String? = nil
+        @usableFromInline var type: String = ""
+        @usableFromInline var templateName: String? = nil
+        @usableFromInline var templateRef: TemplateRef? = nil
+        @usableFromInline var phase: String? = nil
+        @usableFromInline var boundaryID: String? = nil
+        @usableFromInline var message: String? = nil
+        @usableFromInline var startedAt: Timestamp? = nil
+        @usableFromInline var finishedAt: Timestamp? = nil
+        @usableFromInline var progress: String? = nil
+        @usableFromInline var children: [String]? = nil
+        @usableFromInline var outboundNodes: [String]? = nil
+        @usableFromInline var hostNodeName: String? = nil
+        @usableFromInline var readInputs: Inputs? = nil
+        @usableFromInline var readOutputs: Outputs? = nil
+        /// Inputs and outputs the fast decoder checked but left unread: read each time they are asked for
+        /// (only a step's details, the outputs column and child finding ask; never the tree).
+        var unreadInputs: FastWorkflowDecoder.UnreadJSON?
+        var unreadOutputs: FastWorkflowDecoder.UnreadJSON?
+
+        @usableFromInline var inputs: Inputs? {
+            get { unreadInputs.map { $0.read { try $0.inputs() } } ?? readInputs }
+            set {
+                readInputs = newValue
+                unreadInputs = nil
+            }
+        }
+
+        @usableFromInline var outputs: Outputs? {
+            get { unreadOutputs.map { $0.read { try $0.outputs() } } ?? readOutputs }
+            set {
+                readOutputs = newValue
+                unreadOutputs = nil
+            }
+        }
+        @usableFromInline var synchronizationStatus: SynchronizationStatus? = nil
+        @usableFromInline var estimatedDuration: Int? = nil
+        @usableFromInline var readResources: [String: Int]? = nil
+        var unreadResources: FastWorkflowDecoder.UnreadJSON?
+
+        @usableFromInline var resourcesDuration: [String: Int]? {
+            get { unreadResources.map { $0.read { try $0.intMap() } } ?? readResources }
+            set {
+                readResources = newValue
+                unreadResources = nil
+            }
+        }
+        @usableFromInline var nodeFlag: NodeFlag? = nil
+        @usableFromInline var podIP: String? = nil
+
+        init() {}
+
+        func copy() -> Storage {
+            let c = Storage()
+            c.id = id
+            c.name = name
+            c.displayName = displayName
+            c.type = type
+            c.templateName = templateName
+            c.templateRef = templateRef
+            c.phase = phase
+            c.boundaryID = boundaryID
+            c.message = message
+            c.startedAt = startedAt
+            c.finishedAt = finishedAt
+            c.progress = progress
+            c.children = children
+            c.outboundNodes = outboundNodes
+            c.hostNodeName = hostNodeName
+            c.readInputs = readInputs
+            c.readOutputs = readOutputs
+            c.unreadInputs = unreadInputs
+            c.unreadOutputs = unreadOutputs
+            c.synchronizationStatus = synchronizationStatus
+            c.estimatedDuration = estimatedDuration
+            c.readResources = readResources
+            c.unreadResources = unreadResources
+            c.nodeFlag = nodeFlag
+            c.podIP = podIP
+            return c
+        }
+    }
+
+    @usableFromInline var storage: Storage
+
+    /// The box, unshared before a change.
+    private var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
+    public var id: String {
+        @inlinable get { storage.id }
+        set { unique.id = newValue }
+    }
+    public var name: String {
+        @inlinable get { storage.name }
+        set { unique.name = newValue }
+    }
+    public var displayName: String? {
+        @inlinable get { storage.displayName }
+        set { unique.displayName = newValue }
+    }
+    public var type: String {
+        @inlinable get { storage.type }
+        set { unique.type = newValue }
+    }
+    public var templateName: String? {
+        @inlinable get { storage.templateName }
+        set { unique.templateName = newValue }
+    }
+    public var templateRef: TemplateRef? {
+        @inlinable get { storage.templateRef }
+        set { unique.templateRef = newValue }
+    }
+    public var phase: String? {
+        @inlinable get { storage.phase }
+        set { unique.phase = newValue }
+    }
+    public var boundaryID: String? {
+        @inlinable get { storage.boundaryID }
+        set { unique.boundaryID = newValue }
+    }
+    public var message: String? {
+        @inlinable get { storage.message }
+        set { unique.message = newValue }
+    }
+    public var startedAt: Timestamp? {
+        @inlinable get { storage.startedAt }
+        set { unique.startedAt = newValue }
+    }
+    public var finishedAt: Timestamp? {
+        @inlinable get { storage.finishedAt }
+        set { unique.finishedAt = newValue }
+    }
+    public var progress: String? {
+        @inlinable get { storage.progress }
+        set { unique.progress = newValue }
+    }
+    public var children: [String]? {
+        @inlinable get { storage.children }
+        set { unique.children = newValue }
+    }
+    public var outboundNodes: [String]? {
+        @inlinable get { storage.outboundNodes }
+        set { unique.outboundNodes = newValue }
+    }
+    public var hostNodeName: String? {
+        @inlinable get { storage.hostNodeName }
+        set { unique.hostNodeName = newValue }
+    }
+    public var inputs: Inputs? {
+        @inlinable get { storage.inputs }
+        set { unique.inputs = newValue }
+    }
+    public var outputs: Outputs? {
+        @inlinable get { storage.outputs }
+        set { unique.outputs = newValue }
+    }
+    public var synchronizationStatus: SynchronizationStatus? {
+        @inlinable get { storage.synchronizationStatus }
+        set { unique.synchronizationStatus = newValue }
+    }
+    public var estimatedDuration: Int? {
+        @inlinable get { storage.estimatedDuration }
+        set { unique.estimatedDuration = newValue }
+    }
     /// CPU and memory seconds, by resource name.
-    public var resourcesDuration: [String: Int]?
-    public var nodeFlag: NodeFlag?
-    public var podIP: String?
+    public var resourcesDuration: [String: Int]? {
+        @inlinable get { storage.resourcesDuration }
+        set { unique.resourcesDuration = newValue }
+    }
+    public var nodeFlag: NodeFlag? {
+        @inlinable get { storage.nodeFlag }
+        set { unique.nodeFlag = newValue }
+    }
+    public var podIP: String? {
+        @inlinable get { storage.podIP }
+        set { unique.podIP = newValue }
+    }
+
+    /// Inputs and outputs left unread by the fast decoder.
+    var unreadInputs: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadInputs }
+        set { unique.unreadInputs = newValue }
+    }
+
+    var unreadOutputs: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadOutputs }
+        set { unique.unreadOutputs = newValue }
+    }
+
+    var unreadResources: FastWorkflowDecoder.UnreadJSON? {
+        get { storage.unreadResources }
+        set { unique.unreadResources = newValue }
+    }
 
     public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {
-        self.id = id
-        self.name = name
-        self.displayName = displayName
-        self.type = type
-        self.phase = phase
+        storage = Storage()
+        storage.id = id
+        storage.name = name
+        storage.displayName = displayName
+        storage.type = type
+        storage.phase = phase
     }
 
     /// The name `argo get` shows: the display name, or the full name when there is none.
-    public var shownName: String { displayName ?? name }
+    @inlinable public var shownName: String { storage.displayName ?? storage.name }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, displayName, type, templateName, templateRef, phase, boundaryID, message, startedAt, finishedAt, progress, children, outboundNodes, hostNodeName, inputs, outputs, synchronizationStatus, estimatedDuration, resourcesDuration, nodeFlag, podIP
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        storage = Storage()
+        storage.id = try c.decode(String.self, forKey: .id)
+        storage.name = try c.decode(String.self, forKey: .name)
+        storage.displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
+        storage.type = try c.decode(String.self, forKey: .type)
+        storage.templateName = try c.decodeIfPresent(String.self, forKey: .templateName)
+        storage.templateRef = try c.decodeIfPresent(TemplateRef.self, forKey: .templateRef)
+        storage.phase = try c.decodeIfPresent(String.self, forKey: .phase)
+        storage.boundaryID = try c.decodeIfPresent(String.self, forKey: .boundaryID)
+        storage.message = try c.decodeIfPresent(String.self, forKey: .message)
+        storage.startedAt = try c.decodeIfPresent(Timestamp.self, forKey: .startedAt)
+        storage.finishedAt = try c.decodeIfPresent(Timestamp.self, forKey: .finishedAt)
+        storage.progress = try c.decodeIfPresent(String.self, forKey: .progress)
+        storage.children = try c.decodeIfPresent([String].self, forKey: .children)
+        storage.outboundNodes = try c.decodeIfPresent([String].self, forKey: .outboundNodes)
+        storage.hostNodeName = try c.decodeIfPresent(String.self, forKey: .hostNodeName)
+        storage.inputs = try c.decodeIfPresent(Inputs.self, forKey: .inputs)
+        storage.outputs = try c.decodeIfPresent(Outputs.self, forKey: .outputs)
+        storage.synchronizationStatus = try c.decodeIfPresent(SynchronizationStatus.self, forKey: .synchronizationStatus)
+        storage.estimatedDuration = try c.decodeIfPresent(Int.self, forKey: .estimatedDuration)
+        storage.resourcesDuration = try c.decodeIfPresent([String: Int].self, forKey: .resourcesDuration)
+        storage.nodeFlag = try c.decodeIfPresent(NodeFlag.self, forKey: .nodeFlag)
+        storage.podIP = try c.decodeIfPresent(String.self, forKey: .podIP)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(displayName, forKey: .displayName)
+        try c.encode(type, forKey: .type)
+        try c.encodeIfPresent(templateName, forKey: .templateName)
+        try c.encodeIfPresent(templateRef, forKey: .templateRef)
+        try c.encodeIfPresent(phase, forKey: .phase)
+        try c.encodeIfPresent(boundaryID, forKey: .boundaryID)
+        try c.encodeIfPresent(message, forKey: .message)
+        try c.encodeIfPresent(startedAt, forKey: .startedAt)
+        try c.encodeIfPresent(finishedAt, forKey: .finishedAt)
+        try c.encodeIfPresent(progress, forKey: .progress)
+        try c.encodeIfPresent(children, forKey: .children)
+        try c.encodeIfPresent(outboundNodes, forKey: .outboundNodes)
+        try c.encodeIfPresent(hostNodeName, forKey: .hostNodeName)
+        try c.encodeIfPresent(inputs, forKey: .inputs)
+        try c.encodeIfPresent(outputs, forKey: .outputs)
+        try c.encodeIfPresent(synchronizationStatus, forKey: .synchronizationStatus)
+        try c.encodeIfPresent(estimatedDuration, forKey: .estimatedDuration)
+        try c.encodeIfPresent(resourcesDuration, forKey: .resourcesDuration)
+        try c.encodeIfPresent(nodeFlag, forKey: .nodeFlag)
+        try c.encodeIfPresent(podIP, forKey: .podIP)
+    }
+
+    public static func == (a: NodeStatus, b: NodeStatus) -> Bool {
+        if a.storage === b.storage { return true }
+        let x = a.storage, y = b.storage
+        return x.id == y.id
+            && x.name == y.name
+            && x.displayName == y.displayName
+            && x.type == y.type
+            && x.templateName == y.templateName
+            && x.templateRef == y.templateRef
+            && x.phase == y.phase
+            && x.boundaryID == y.boundaryID
+            && x.message == y.message
+            && x.startedAt == y.startedAt
+            && x.finishedAt == y.finishedAt
+            && x.progress == y.progress
+            && x.children == y.children
+            && x.outboundNodes == y.outboundNodes
+            && x.hostNodeName == y.hostNodeName
+            && x.inputs == y.inputs
+            && x.outputs == y.outputs
+            && x.synchronizationStatus == y.synchronizationStatus
+            && x.estimatedDuration == y.estimatedDuration
+            && x.resourcesDuration == y.resourcesDuration
+            && x.nodeFlag == y.nodeFlag
+            && x.podIP == y.podIP
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.id)
+        hasher.combine(storage.name)
+        hasher.combine(storage.displayName)
+        hasher.combine(storage.type)
+        hasher.combine(storage.templateName)
+        hasher.combine(storage.templateRef)
+        hasher.combine(storage.phase)
+        hasher.combine(storage.boundaryID)
+        hasher.combine(storage.message)
+        hasher.combine(storage.startedAt)
+        hasher.combine(storage.finishedAt)
+        hasher.combine(storage.progress)
+        hasher.combine(storage.children)
+        hasher.combine(storage.outboundNodes)
+        hasher.combine(storage.hostNodeName)
+        hasher.combine(storage.inputs)
+        hasher.combine(storage.outputs)
+        hasher.combine(storage.synchronizationStatus)
+        hasher.combine(storage.estimatedDuration)
+        hasher.combine(storage.resourcesDuration)
+        hasher.combine(storage.nodeFlag)
+        hasher.combine(storage.podIP)
+    }
 }
 
 public struct WorkflowStatus: Codable, Hashable, Sendable {

@@ -109,6 +109,14 @@ public final class DemoCluster: @unchecked Sendable {
         return ns.isEmpty ? all : all.filter { $0["metadata"]?["namespace"]?.stringValue == ns }
     }
 
+    /// Adds a workflow as the newest (for benchmarks and tests that need one of their own, e.g. a big one).
+    public func insert(_ workflow: JSONValue) {
+        state.withLock {
+            list.insert(workflow, at: 0)
+            reindex()
+        }
+    }
+
     /// The workflows and the resourceVersion they are at, read together.
     public func snapshot() -> (workflows: [JSONValue], resourceVersion: Int) { state.withLock { (list, version) } }
 

@@ -111,7 +111,11 @@ public struct FieldCleaner: Sendable {
                 let fieldPath = path.isEmpty ? key : path + "." + key
                 let pathIn = fields.contains(fieldPath)
                 let parentPathIn = pathIn || fields.contains(where: { $0.hasPrefix(fieldPath) })
-                if (exclude && !pathIn) || (!exclude && parentPathIn) {
+                if exclude && !pathIn {
+                    // Below a path no exclusion reaches, everything stays: keep the value as it is.
+                    let below = fieldPath + "."
+                    kept.append((key, fields.contains(where: { $0.hasPrefix(below) }) ? clean(child, path: fieldPath) : child))
+                } else if !exclude && parentPathIn {
                     kept.append((key, pathIn ? child : clean(child, path: fieldPath)))
                 }
             }

@@ -85,7 +85,7 @@ public enum Screens {
         case .workflow:
             if let open = model.open, !open.loading {
                 let nodes = open.workflow?.nodes.count ?? 0
-                var text = " \(Format.count(nodes)) nodes, \(Format.count(open.rows.count { $0.item != .blank })) rows shown"
+                var text = " \(Format.count(nodes)) nodes, \(Format.count(open.shownRows)) rows shown"
                 if model.failedCount > 0 {
                     text += "  ·  f/F: next/previous of \(Format.count(model.failedCount)) failed step" + (model.failedCount == 1 ? "" : "s")
                 }

@@ -130,7 +130,12 @@ public struct OpenWorkflowState: Sendable {
     public var tree: NodeTree?
     /// What the user folded and unfolded; keyed by node ids, so it survives a refresh.
     public var folding = FoldState()
-    public var rows: [TreeRow] = []
+    public var rows: [TreeRow] = [] {
+        // The status line shows this on every frame: counted once a change, not once a frame.
+        didSet { shownRows = rows.count { $0.item != .blank } }
+    }
+    /// The rows that draw a step, a group or a child (every row but the blank one before the exit handler).
+    public private(set) var shownRows = 0
     var rowOfEntry: [Int: Int] = [:]
     public var loading = true
     public var cursor = Cursor()

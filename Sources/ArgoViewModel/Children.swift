@@ -38,27 +38,32 @@ public enum ChildFinder {
         let nodes = parent.nodes
         let parentCreated = parent.metadata.creationTimestamp?.seconds ?? -.infinity
         let others = candidates.filter { $0.name != parent.name && (parent.namespace.isEmpty || $0.namespace.isEmpty || $0.namespace == parent.namespace) }
+        // No candidate, no child (the usual case until the candidates arrive): no need to go through the steps.
+        guard !others.isEmpty else { return [:] }
         let byName = Dictionary(others.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [String: [ChildRef]] = [:]
         var linked: Set<String> = []
         var stepsWithChild: Set<String> = []
 
-        // 1. A step's output parameter that holds a child's name.
-        let steps = nodes.values.filter { $0.type == "Pod" }.sorted(by: TreeBuilder.before)
-        for step in steps {
-            for parameter in step.outputs?.parameters ?? [] {
-                guard let value = parameter.value?.trimmingCharacters(in: .whitespacesAndNewlines), let child = byName[value],
-                    !linked.contains(value)
-                else { continue }
+        // 1. A step's output parameter that holds a child's name. Only the steps with such a parameter are put in
+        // order (the first in step order wins a child); `steps` (all of them in order) is needed only for 3.
+        let pods = nodes.compactMap { $0.value.type == "Pod" ? $0.key : nil }
+        let naming = pods.filter { id in
+            (nodes[id]!.outputs?.parameters ?? []).contains { $0.value.map { byName[trimmed($0)] != nil } ?? false }
+        }
+        for id in TreeBuilder.sorted(naming, in: nodes) {
+            for parameter in nodes[id]!.outputs?.parameters ?? [] {
+                guard let value = parameter.value.map(trimmed), let child = byName[value], !linked.contains(value) else { continue }
                 let owned = isOwned(child, by: parent)
-                result[step.id, default: []].append(ChildRef(name: value, link: owned ? .owner : .output, summary: child))
+                result[id, default: []].append(ChildRef(name: value, link: owned ? .owner : .output, summary: child))
                 linked.insert(value)
-                stepsWithChild.insert(step.id)
+                stepsWithChild.insert(id)
             }
         }
         // 2. Owner references; 3. the shared workflow-template label, created while a step ran.
         let parentLabel = parent.metadata.labels?[label]
         let rest = others.filter { !linked.contains($0.name) }.sorted(by: creationOrder)
+        let steps = rest.isEmpty ? [] : TreeBuilder.sorted(pods, in: nodes).map { nodes[$0]! }
         for child in rest {
             let owned = isOwned(child, by: parent)
             let created = child.metadata.creationTimestamp?.seconds
@@ -76,6 +81,15 @@ public enum ChildFinder {
             linked.insert(child.name)
         }
         return result
+    }
+
+    /// The value without the white space and newlines around it (as Foundation's trimmingCharacters, without
+    /// Foundation's cost when there is nothing to trim).
+    static func trimmed(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return value }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func isOwned(_ child: Workflow, by parent: Workflow) -> Bool {

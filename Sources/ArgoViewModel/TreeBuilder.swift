@@ -106,25 +106,44 @@ public enum TreeBuilder {
 
     /// `argo get`'s item index: the number between `(` and `:` in `name(3:value)`, or -1.
     public static func itemIndex(_ name: String) -> Int {
-        guard let open = name.firstIndex(of: "("), let colon = name.firstIndex(of: ":"), open < colon else { return -1 }
-        return Int(name[name.index(after: open)..<colon]) ?? -1
+        // On the UTF-8 bytes: `(` and `:` are ASCII, so their positions are character boundaries.
+        let utf8 = name.utf8
+        guard let open = utf8.firstIndex(of: UInt8(ascii: "(")), let colon = utf8.firstIndex(of: UInt8(ascii: ":")), open < colon
+        else { return -1 }
+        return Int(name[name.utf8.index(after: open)..<colon]) ?? -1
     }
 
     /// Whether `a` sorts before `b` among siblings.
-    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool {
-        let ta = a.startedAt?.seconds ?? 0
-        let tb = b.startedAt?.seconds ?? 0
-        if ta != tb { return ta < tb }
-        let na = a.shownName
-        let nb = b.shownName
-        let ia = itemIndex(na)
-        let ib = itemIndex(nb)
-        if ia >= 0 && ib >= 0 {
-            if ia != ib { return ia < ib }
-        } else if na != nb {
-            return na < nb
+    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool { before(SortKey(a), SortKey(b)) }
+
+    /// What siblings sort by, read once from a node (sorting then compares keys, never copies nodes).
+    struct SortKey {
+        var started: Double
+        var name: String
+        var item: Int
+        var id: String
+
+        init(_ node: NodeStatus) {
+            started = node.startedAt?.seconds ?? 0
+            name = node.shownName
+            item = TreeBuilder.itemIndex(name)
+            id = node.id
+        }
+    }
+
+    static func before(_ a: SortKey, _ b: SortKey) -> Bool {
+        if a.started != b.started { return a.started < b.started }
+        if a.item >= 0 && b.item >= 0 {
+            if a.item != b.item { return a.item < b.item }
+        } else if a.name != b.name {
+            return a.name < b.name
         }
         return a.id < b.id
+    }
+
+    /// Nodes (by id) in sibling order.
+    static func sorted(_ ids: [String], in nodes: [String: NodeStatus]) -> [String] {
+        ids.map { SortKey(nodes[$0]!) }.sorted(by: before).map(\.id)
     }
 }
 
@@ -215,11 +234,12 @@ public final class NodeTree: @unchecked Sendable {
         workflowOfNode = owners
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
+        entryOfNode.reserveCapacity(all.count)
         if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
-            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
         if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.roots.contains(exitID) {
-            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum, visiting: [])
+            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
         queued = entries.reduce(0) { count, entry in
             switch entry.kind {
@@ -252,9 +272,9 @@ public final class NodeTree: @unchecked Sendable {
         init(nodes: [String: NodeStatus]) {
             // Pass 1: which nodes a StepGroup or Retry claims as its children.
             var claimedBy: [String: String] = [:]
-            for id in nodes.keys.sorted() {
-                guard let node = nodes[id], TreeBuilder.kind(of: node.type) == .groupParent else { continue }
-                for child in node.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
+            let groupParents = nodes.compactMap { TreeBuilder.kind(of: $0.value.type) == .groupParent ? $0.key : nil }
+            for id in groupParents.sorted() {
+                for child in nodes[id]!.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
             }
             // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
             for (id, node) in nodes {
@@ -270,7 +290,7 @@ public final class NodeTree: @unchecked Sendable {
                 }
             }
             for key in children.keys {
-                children[key]!.sort { TreeBuilder.before(nodes[$0]!, nodes[$1]!) }
+                children[key] = TreeBuilder.sorted(children[key]!, in: nodes)
             }
         }
     }
@@ -283,65 +303,75 @@ public final class NodeTree: @unchecked Sendable {
         return (false, false)
     }
 
-    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int, visiting: Set<String>) -> Int? {
-        guard let node = nodes[id], !visiting.contains(id), entryOfNode[id] == nil else { return nil }
+    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
+        // A node is drawn once: entryOfNode also stops a cycle (an ancestor has its entry already).
+        guard entryOfNode[id] == nil, let node = nodes[id] else { return nil }
         let (hidden, groupIndent) = NodeTree.filter(node)
         let index = entries.count
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
         entryOfNode[id] = index
-        var inside = visiting
-        inside.insert(id)
         let kids = forest.children[id] ?? []
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
+        let loopOf: [String?] = kids.map { child in
+            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { return nil }
+            return loopName(name)
+        }
         var loops: [String: [String]] = [:]
-        for child in kids {
-            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { continue }
-            loops[loopName(name), default: []].append(child)
+        for (child, loop) in zip(kids, loopOf) {
+            if let loop { loops[loop, default: []].append(child) }
         }
         var placed: Set<String> = []
-        for child in kids where !placed.contains(child) {
-            if let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0,
-                let members = loops[loopName(name)], members.count >= fanOutMinimum
-            {
+        for (child, loop) in zip(kids, loopOf) where !placed.contains(child) {
+            if let loop, let members = loops[loop], members.count >= fanOutMinimum {
                 placed.formUnion(members)
-                let groupEntry = addGroup(loopName(name), members: members, parent: index)
+                let groupEntry = addGroup(loop, members: members, parent: index)
                 for member in members {
-                    if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+                    if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum) {
                         entries[groupEntry].children.append(e)
                     }
                 }
                 if case .group(let g) = entries[groupEntry].kind { groups[g].children = childCounts(members) }
                 entries[index].children.append(groupEntry)
-            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
-        for ref in childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
-            entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum, visiting: inside))
+        for ref in childrenOfStep.isEmpty ? [] : childrenOfStep[id] ?? [] where entryOfChild[ref.name] == nil {
+            entries[index].children.append(addChild(ref, parent: index, fanOutMinimum: fanOutMinimum))
         }
         return index
     }
 
     private var entryOfChild: [String: Int] = [:]
+    /// Whether a node or child workflow named `name` is `e` or above it (a child's tree that loops back stops).
+    private func onPath(_ name: String, from e: Int) -> Bool {
+        var cursor: Int? = e
+        while let c = cursor {
+            switch entries[c].kind {
+            case .node(let id) where id == name: return true
+            case .child(let child) where child == name: return true
+            default: cursor = entries[c].parent
+            }
+        }
+        return false
+    }
 
     public func entry(ofChild name: String) -> Int? { entryOfChild[name] }
 
     /// A child workflow's row; when it was unfolded and fetched, its tree (without its root) below it.
-    private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int, visiting: Set<String>) -> Int {
+    private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int) -> Int {
         let index = entries.count
         entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
         entryOfChild[ref.name] = index
-        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !visiting.contains(ref.name) else { return index }
-        var inside = visiting
-        inside.insert(ref.name)
+        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !onPath(ref.name, from: parent) else { return index }
         entryOfNode[ref.name] = index
         for kid in forest.children[ref.name] ?? [] {
-            if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside) {
+            if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
         if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.roots.contains(exit),
-            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum, visiting: inside)
+            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
         {
             entries[index].children.append(e)
         }
@@ -349,7 +379,7 @@ public final class NodeTree: @unchecked Sendable {
     }
 
     private func loopName(_ name: String) -> String {
-        name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
+        name.utf8.firstIndex(of: UInt8(ascii: "(")).map { String(name[..<$0]) } ?? name
     }
 
     private func addGroup(_ name: String, members: [String], parent: Int) -> Int {

@@ -1,0 +1,805 @@
+import Foundation
+
+/// Reads a Workflow's JSON several times faster than `JSONDecoder`: `status.nodes`, the part that grows with the
+/// workflow, is scanned byte by byte straight into `NodeStatus` values (unknown keys skipped without being
+/// materialised); everything else (metadata, spec, the rest of status: small) goes through `JSONDecoder` with
+/// the nodes left out. Anything the scanner is not sure about (a malformed or truncated document, a number
+/// where text belongs, duplicate keys, escapes it cannot read) makes it step aside: the whole document then goes
+/// through `JSONDecoder`, so the result and the errors are always those of the Codable decoder.
+public enum FastWorkflowDecoder {
+    /// The workflow in `data`, as `JSONDecoder().decode(Workflow.self, from: data)` reads it.
+    public static func decode(_ data: Data) throws -> Workflow {
+        if let workflow = try? fast(data) { return workflow }
+        return try JSONDecoder().decode(Workflow.self, from: data)
+    }
+
+    /// `status.nodes` alone (a `[String: NodeStatus]` document, as `status.compressedNodes` inflates to).
+    public static func decodeNodes(_ data: Data) throws -> [String: NodeStatus] {
+        let nodes: [String: NodeStatus]? = try? data.withUnsafeBytes { raw in
+            var scanner = Scanner(raw, document: data)
+            scanner.skipSpace()
+            let nodes = try scanner.nodes()
+            scanner.skipSpace()
+            guard scanner.atEnd else { throw Unsupported() }
+            return nodes
+        }
+        if let nodes { return nodes }
+        return try JSONDecoder().decode([String: NodeStatus].self, from: data)
+    }
+
+    struct Unsupported: Error {}
+
+    /// The fast path: throws `Unsupported` (or a decoding error of the rest) whenever it is not sure.
+    static func fast(_ data: Data) throws -> Workflow {
+        // Where the value of status.nodes starts and ends, and the nodes read from it.
+        let (range, nodes): (Range<Int>?, [String: NodeStatus]?) = try data.withUnsafeBytes { raw in
+            var scanner = Scanner(raw, document: data)
+            scanner.skipSpace()
+            var found: (Range<Int>, [String: NodeStatus]?)?
+            var statuses = 0
+            try scanner.object { key, scanner in
+                guard key == "status" else { return try scanner.skipValue() }
+                statuses += 1
+                guard statuses == 1 else { throw Unsupported() }
+                guard scanner.peek() == UInt8(ascii: "{") else { throw Unsupported() }
+                try scanner.object { key, scanner in
+                    guard key == "nodes" else { return try scanner.skipValue() }
+                    guard found == nil else { throw Unsupported() }
+                    let start = scanner.index
+                    if scanner.literal("null") {
+                        found = (start..<scanner.index, nil)
+                    } else {
+                        let nodes = try scanner.nodes()
+                        found = (start..<scanner.index, nodes)
+                    }
+                }
+            }
+            scanner.skipSpace()
+            guard scanner.atEnd else { throw Unsupported() }
+            return (found?.0, found?.1)
+        }
+        guard let range else { return try JSONDecoder().decode(Workflow.self, from: data) }
+        // The rest: the same document with `null` for the nodes.
+        var rest = Data(capacity: data.count - range.count + 4)
+        rest.append(data[data.startIndex..<(data.startIndex + range.lowerBound)])
+        rest.append(contentsOf: "null".utf8)
+        rest.append(data[(data.startIndex + range.upperBound)...])
+        var workflow = try JSONDecoder().decode(Workflow.self, from: rest)
+        guard workflow.status != nil else { throw Unsupported() }
+        workflow.status?.nodes = nodes
+        return workflow
+    }
+
+    // MARK: The scanner
+
+    /// A value of a document, checked, to be read when asked for.
+    struct UnreadJSON: @unchecked Sendable {
+        let document: Data
+        let range: Range<Int>
+
+        /// The value read by `body`; nil if it cannot be (it was checked when the document was decoded).
+        func read<T>(_ body: (inout Scanner) throws -> T?) -> T? {
+            document.withUnsafeBytes { raw in
+                var scanner = Scanner(UnsafeRawBufferPointer(rebasing: raw[range]))
+                return (try? body(&scanner)) ?? nil
+            }
+        }
+    }
+
+    struct Scanner {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        var index = 0
+        var depth = 0
+        /// The document the bytes are, when nodes may keep parts of it unread.
+        var document: Data?
+
+        init(_ raw: UnsafeRawBufferPointer, document: Data? = nil) {
+            self.document = document
+            if let start = raw.baseAddress, raw.count > 0 {
+                base = start.assumingMemoryBound(to: UInt8.self)
+                count = raw.count
+            } else {
+                base = UnsafePointer(bitPattern: 1)!
+                count = 0
+            }
+        }
+
+        var atEnd: Bool { index >= count }
+
+        @inline(__always) func peek() -> UInt8? { index < count ? base[index] : nil }
+
+        @inline(__always) mutating func skipSpace() {
+            while index < count {
+                let c = base[index]
+                guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+                index += 1
+            }
+        }
+
+        @inline(__always) mutating func expect(_ c: UInt8) throws {
+            skipSpace()
+            guard index < count, base[index] == c else { throw Unsupported() }
+            index += 1
+        }
+
+        /// Consumes `word` (after white space) when it comes next.
+        mutating func literal(_ word: StaticString) -> Bool {
+            skipSpace()
+            let n = word.utf8CodeUnitCount
+            guard index + n <= count, memcmp(base + index, word.utf8Start, n) == 0 else { return false }
+            index += n
+            return true
+        }
+
+        /// Text from the bytes `rawString` gave (checked UTF-8 there).
+        @inline(__always) static func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
+            String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// The bytes of a string without escapes, in place; nil when it has escapes (then `index` is unchanged).
+        @inline(__always) mutating func rawString() throws -> UnsafeBufferPointer<UInt8>? {
+            try expect(UInt8(ascii: "\""))
+            let start = index
+            var wide = false
+            while index < count {
+                let c = base[index]
+                if c == UInt8(ascii: "\"") {
+                    index += 1
+                    let bytes = UnsafeBufferPointer(start: base + start, count: index - 1 - start)
+                    // Bytes past ASCII: checked as UTF-8, as JSONDecoder does (keys that are only compared, too).
+                    if wide, String(validating: bytes, as: UTF8.self) == nil { throw Unsupported() }
+                    return bytes
+                }
+                if c >= 0x80 {
+                    wide = true
+                    index += 1
+                    continue
+                }
+                if c == UInt8(ascii: "\\") {
+                    index = start - 1
+                    return nil
+                }
+                guard c >= 0x20 else { throw Unsupported() }
+                index += 1
+            }
+            throw Unsupported()
+        }
+
+        /// A string value, escapes read, UTF-8 checked.
+        mutating func string() throws -> String {
+            if let bytes = try rawString() { return try Scanner.text(bytes) }
+            return try escapedString()
+        }
+
+        mutating func escapedString() throws -> String {
+            try expect(UInt8(ascii: "\""))
+            var bytes: [UInt8] = []
+            while index < count {
+                let c = base[index]
+                index += 1
+                switch c {
+                case UInt8(ascii: "\""):
+                    guard let text = String(validating: bytes, as: UTF8.self) else { throw Unsupported() }
+                    return text
+                case UInt8(ascii: "\\"):
+                    guard index < count else { throw Unsupported() }
+                    let e = base[index]
+                    index += 1
+                    switch e {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(e)
+                    case UInt8(ascii: "b"): bytes.append(0x08)
+                    case UInt8(ascii: "f"): bytes.append(0x0C)
+                    case UInt8(ascii: "n"): bytes.append(0x0A)
+                    case UInt8(ascii: "r"): bytes.append(0x0D)
+                    case UInt8(ascii: "t"): bytes.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var scalar = try hex4()
+                        if scalar >= 0xD800 && scalar < 0xDC00 {
+                            guard index + 2 <= count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u") else {
+                                throw Unsupported()
+                            }
+                            index += 2
+                            let low = try hex4()
+                            guard low >= 0xDC00 && low < 0xE000 else { throw Unsupported() }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        guard let u = Unicode.Scalar(scalar) else { throw Unsupported() }
+                        bytes.append(contentsOf: UTF8.encode(u)!)
+                    default: throw Unsupported()
+                    }
+                default:
+                    guard c >= 0x20 else { throw Unsupported() }
+                    bytes.append(c)
+                }
+            }
+            throw Unsupported()
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard index + 4 <= count else { throw Unsupported() }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let c = base[index]
+                index += 1
+                let digit: UInt8
+                switch c {
+                case 48...57: digit = c - 48
+                case 65...70: digit = c - 55
+                case 97...102: digit = c - 87
+                default: throw Unsupported()
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+
+        /// `null` gives nil; anything else must be a string.
+        mutating func optionalString() throws -> String? {
+            if literal("null") { return nil }
+            return try string()
+        }
+
+        /// An integer written plainly (`-?[0-9]{1,18}`), as `JSONDecoder` reads an `Int`; else Unsupported.
+        mutating func int() throws -> Int {
+            skipSpace()
+            var negative = false
+            if index < count, base[index] == UInt8(ascii: "-") {
+                negative = true
+                index += 1
+            }
+            var value = 0
+            var digits = 0
+            while index < count, base[index] >= 48, base[index] <= 57 {
+                value = value * 10 + Int(base[index] - 48)
+                digits += 1
+                index += 1
+            }
+            guard digits > 0, digits <= 18, !(digits > 1 && base[index - digits] == 48) else { throw Unsupported() }
+            if index < count {
+                let c = base[index]
+                guard c != UInt8(ascii: "."), c != UInt8(ascii: "e"), c != UInt8(ascii: "E") else { throw Unsupported() }
+            }
+            return negative ? -value : value
+        }
+
+        mutating func optionalInt() throws -> Int? {
+            if literal("null") { return nil }
+            return try int()
+        }
+
+        mutating func optionalBool() throws -> Bool? {
+            if literal("null") { return nil }
+            if literal("true") { return true }
+            if literal("false") { return false }
+            throw Unsupported()
+        }
+
+        /// The members of an object, each key handed over as a string with its value still to read.
+        mutating func object(_ member: (String, inout Scanner) throws -> Void) throws {
+            try rawObject { key, scanner in
+                try member(try Scanner.text(key), &scanner)
+            }
+        }
+
+        /// The same with keys as bytes in place (keys with escapes: Unsupported).
+        @inline(__always) mutating func rawObject(_ member: (UnsafeBufferPointer<UInt8>, inout Scanner) throws -> Void) throws {
+            try expect(UInt8(ascii: "{"))
+            skipSpace()
+            if index < count, base[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                guard let key = try rawString() else { throw Unsupported() }
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                try member(key, &self)
+                skipSpace()
+                guard index < count else { throw Unsupported() }
+                let c = base[index]
+                index += 1
+                if c == UInt8(ascii: "}") { return }
+                guard c == UInt8(ascii: ",") else { throw Unsupported() }
+            }
+        }
+
+        /// The elements of an array.
+        mutating func array(_ element: (inout Scanner) throws -> Void) throws {
+            try expect(UInt8(ascii: "["))
+            skipSpace()
+            if index < count, base[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            while true {
+                skipSpace()
+                try element(&self)
+                skipSpace()
+                guard index < count else { throw Unsupported() }
+                let c = base[index]
+                index += 1
+                if c == UInt8(ascii: "]") { return }
+                guard c == UInt8(ascii: ",") else { throw Unsupported() }
+            }
+        }
+
+        /// Passes over any value, checking its grammar, without building it.
+        mutating func skipValue() throws {
+            skipSpace()
+            guard index < count else { throw Unsupported() }
+            switch base[index] {
+            case UInt8(ascii: "\""): try skipString()
+            case UInt8(ascii: "{"):
+                depth += 1
+                guard depth < 200 else { throw Unsupported() }
+                try rawObject { _, scanner in try scanner.skipValue() }
+                depth -= 1
+            case UInt8(ascii: "["):
+                depth += 1
+                guard depth < 200 else { throw Unsupported() }
+                try array { scanner in try scanner.skipValue() }
+                depth -= 1
+            case UInt8(ascii: "t"): guard literal("true") else { throw Unsupported() }
+            case UInt8(ascii: "f"): guard literal("false") else { throw Unsupported() }
+            case UInt8(ascii: "n"): guard literal("null") else { throw Unsupported() }
+            default: try skipNumber()
+            }
+        }
+
+        mutating func skipString() throws {
+            index += 1
+            let start = index
+            var wide = false
+            while index < count {
+                let c = base[index]
+                index += 1
+                if c == UInt8(ascii: "\"") {
+                    // Bytes past ASCII: the same UTF-8 check as a string that is read.
+                    if wide, String(validating: UnsafeBufferPointer(start: base + start, count: index - 1 - start), as: UTF8.self) == nil {
+                        throw Unsupported()
+                    }
+                    return
+                }
+                if c >= 0x80 {
+                    wide = true
+                    continue
+                }
+                if c == UInt8(ascii: "\\") {
+                    guard index < count else { throw Unsupported() }
+                    if base[index] == UInt8(ascii: "u") {
+                        index += 1
+                        _ = try hex4()
+                    } else {
+                        switch base[index] {
+                        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                            index += 1
+                        default: throw Unsupported()
+                        }
+                    }
+                } else if c < 0x20 {
+                    throw Unsupported()
+                }
+            }
+            throw Unsupported()
+        }
+
+        /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+        mutating func skipNumber() throws {
+            func digits(_ s: inout Scanner) -> Int {
+                let start = s.index
+                while s.index < s.count, s.base[s.index] >= 48, s.base[s.index] <= 57 { s.index += 1 }
+                return s.index - start
+            }
+            if index < count, base[index] == UInt8(ascii: "-") { index += 1 }
+            let first = index < count ? base[index] : 0
+            let n = digits(&self)
+            guard n > 0, !(first == UInt8(ascii: "0") && n > 1) else { throw Unsupported() }
+            if index < count, base[index] == UInt8(ascii: ".") {
+                index += 1
+                guard digits(&self) > 0 else { throw Unsupported() }
+            }
+            if index < count, base[index] == UInt8(ascii: "e") || base[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
+                guard digits(&self) > 0 else { throw Unsupported() }
+            }
+        }
+
+        /// The bytes of the next value, whatever it is (for the parts handed to `JSONDecoder`).
+        mutating func rawValue() throws -> Data {
+            skipSpace()
+            let start = index
+            try skipValue()
+            return Data(bytes: base + start, count: index - start)
+        }
+
+        // MARK: Argo's types
+
+        /// `status.nodes`: node ids to nodes.
+        mutating func nodes() throws -> [String: NodeStatus] {
+            // Read into a list first: the map is then made at its size, never grown (and rehashed) on the way.
+            var list: [(String, NodeStatus)] = []
+            try rawObject { key, scanner in
+                list.append((try Scanner.text(key), try scanner.node()))
+            }
+            var nodes = [String: NodeStatus](minimumCapacity: list.count)
+            for (id, node) in list {
+                // Duplicate ids: leave them to JSONDecoder.
+                guard nodes.updateValue(node, forKey: id) == nil else { throw Unsupported() }
+            }
+            return nodes
+        }
+
+        /// A key seen twice: leave the document to JSONDecoder.
+        @inline(__always) static func once(_ seen: inout UInt32, _ bit: UInt32) throws {
+            guard seen & bit == 0 else { throw Unsupported() }
+            seen |= bit
+        }
+
+        @inline(__always) static func same(_ key: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+            key.count == word.utf8CodeUnitCount && memcmp(key.baseAddress!, word.utf8Start, key.count) == 0
+        }
+
+        mutating func timestamp() throws -> Timestamp? {
+            if literal("null") { return nil }
+            if let bytes = try rawString() {
+                guard let seconds = Timestamp.parse(utf8: bytes) else { throw Unsupported() }
+                return Timestamp(seconds: seconds)
+            }
+            guard let seconds = Timestamp.parse(try escapedString()) else { throw Unsupported() }
+            return Timestamp(seconds: seconds)
+        }
+
+        mutating func stringArray() throws -> [String]? {
+            if literal("null") { return nil }
+            var list: [String] = []
+            try array { scanner in list.append(try scanner.string()) }
+            return list
+        }
+
+        /// One node, with the keys of `NodeStatus`'s synthesized Codable.
+        mutating func node() throws -> NodeStatus {
+            var id: String?, name: String?, type: String?
+            var node = NodeStatus(id: "", name: "", type: "")
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                let bit: UInt32
+                switch key.count {
+                case 2 where Scanner.same(key, "id"):
+                    bit = 1 << 0
+                    id = try s.string()
+                case 4 where Scanner.same(key, "name"):
+                    bit = 1 << 1
+                    name = try s.string()
+                case 4 where Scanner.same(key, "type"):
+                    bit = 1 << 2
+                    type = try s.string()
+                case 5 where Scanner.same(key, "phase"):
+                    bit = 1 << 3
+                    node.phase = try s.optionalString()
+                case 5 where Scanner.same(key, "podIP"):
+                    bit = 1 << 4
+                    node.podIP = try s.optionalString()
+                case 6 where Scanner.same(key, "inputs"):
+                    bit = 1 << 5
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkInputs()
+                        node.unreadInputs = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.inputs = try s.inputs()
+                    }
+                case 7 where Scanner.same(key, "message"):
+                    bit = 1 << 6
+                    node.message = try s.optionalString()
+                case 7 where Scanner.same(key, "outputs"):
+                    bit = 1 << 7
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkOutputs()
+                        node.unreadOutputs = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.outputs = try s.outputs()
+                    }
+                case 8 where Scanner.same(key, "progress"):
+                    bit = 1 << 8
+                    node.progress = try s.optionalString()
+                case 8 where Scanner.same(key, "children"):
+                    bit = 1 << 9
+                    node.children = try s.stringArray()
+                case 8 where Scanner.same(key, "nodeFlag"):
+                    bit = 1 << 10
+                    node.nodeFlag = try s.nodeFlag()
+                case 9 where Scanner.same(key, "startedAt"):
+                    bit = 1 << 11
+                    node.startedAt = try s.timestamp()
+                case 10 where Scanner.same(key, "boundaryID"):
+                    bit = 1 << 12
+                    node.boundaryID = try s.optionalString()
+                case 10 where Scanner.same(key, "finishedAt"):
+                    bit = 1 << 13
+                    node.finishedAt = try s.timestamp()
+                case 11 where Scanner.same(key, "displayName"):
+                    bit = 1 << 14
+                    node.displayName = try s.optionalString()
+                case 11 where Scanner.same(key, "templateRef"):
+                    bit = 1 << 15
+                    node.templateRef = try s.templateRef()
+                case 12 where Scanner.same(key, "templateName"):
+                    bit = 1 << 16
+                    node.templateName = try s.optionalString()
+                case 12 where Scanner.same(key, "hostNodeName"):
+                    bit = 1 << 17
+                    node.hostNodeName = try s.optionalString()
+                case 13 where Scanner.same(key, "outboundNodes"):
+                    bit = 1 << 18
+                    node.outboundNodes = try s.stringArray()
+                case 17 where Scanner.same(key, "estimatedDuration"):
+                    bit = 1 << 19
+                    node.estimatedDuration = try s.optionalInt()
+                case 17 where Scanner.same(key, "resourcesDuration"):
+                    bit = 1 << 20
+                    if let document = s.document {
+                        s.skipSpace()
+                        let start = s.index
+                        try s.checkIntMap()
+                        node.unreadResources = UnreadJSON(document: document, range: start..<s.index)
+                    } else {
+                        node.resourcesDuration = try s.intMap()
+                    }
+                case 21 where Scanner.same(key, "synchronizationStatus"):
+                    bit = 1 << 21
+                    node.synchronizationStatus = try s.synchronizationStatus()
+                default:
+                    // Unknown keys are skipped; keys with escapes never get here (rawString gives nil).
+                    try s.skipValue()
+                    return
+                }
+                guard seen & bit == 0 else { throw Unsupported() }
+                seen |= bit
+            }
+            guard let id, let name, let type else { throw Unsupported() }
+            node.id = id
+            node.name = name
+            node.type = type
+            return node
+        }
+
+        mutating func intMap() throws -> [String: Int]? {
+            if literal("null") { return nil }
+            var map: [String: Int] = [:]
+            var members = 0
+            try object { key, s in
+                map[key] = try s.int()
+                members += 1
+            }
+            guard map.count == members else { throw Unsupported() }
+            return map
+        }
+
+        mutating func templateRef() throws -> TemplateRef? {
+            if literal("null") { return nil }
+            var ref = TemplateRef()
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "name") {
+                    try Scanner.once(&seen, 1)
+                    ref.name = try s.optionalString()
+                } else if Scanner.same(key, "template") {
+                    try Scanner.once(&seen, 2)
+                    ref.template = try s.optionalString()
+                } else {
+                    try s.skipValue()
+                }
+            }
+            return ref
+        }
+
+        mutating func nodeFlag() throws -> NodeFlag? {
+            if literal("null") { return nil }
+            var flag = NodeFlag()
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "hooked") {
+                    try Scanner.once(&seen, 1)
+                    flag.hooked = try s.optionalBool()
+                } else if Scanner.same(key, "retried") {
+                    try Scanner.once(&seen, 2)
+                    flag.retried = try s.optionalBool()
+                } else {
+                    try s.skipValue()
+                }
+            }
+            return flag
+        }
+
+        mutating func synchronizationStatus() throws -> SynchronizationStatus? {
+            if literal("null") { return nil }
+            var status = SynchronizationStatus()
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "waiting") {
+                    try Scanner.once(&seen, 1)
+                    status.waiting = try s.optionalString()
+                } else {
+                    try s.skipValue()
+                }
+            }
+            return status
+        }
+
+        /// `Parameter`'s decoder: `name` text; `value` text, or a number as text; anything else nil.
+        mutating func parameters() throws -> [Parameter]? {
+            if literal("null") { return nil }
+            var list: [Parameter] = []
+            try array { s in
+                var name: String?
+                var value: String?
+                var seen: UInt32 = 0
+                try s.rawObject { key, s in
+                    if Scanner.same(key, "name") {
+                        guard name == nil else { throw Unsupported() }
+                        name = try s.string()
+                    } else if Scanner.same(key, "value") {
+                        try Scanner.once(&seen, 1)
+                        // Numbers, booleans and objects take Parameter's lenient path: leave them to JSONDecoder.
+                        value = try s.optionalString()
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                guard let name else { throw Unsupported() }
+                list.append(Parameter(name: name, value: value))
+            }
+            return list
+        }
+
+        /// Artifacts are rare and varied: `JSONDecoder` reads them.
+        mutating func artifacts() throws -> [Artifact]? {
+            if literal("null") { return nil }
+            let bytes = try rawValue()
+            return try JSONDecoder().decode([Artifact].self, from: bytes)
+        }
+
+        // MARK: Checked, not read: the same grammar and types as inputs() and outputs(), nothing built.
+
+        mutating func checkString() throws {
+            if try rawString() == nil { _ = try escapedString() }
+        }
+
+        mutating func checkOptionalString() throws {
+            if !literal("null") { try checkString() }
+        }
+
+        mutating func checkParameters() throws {
+            if literal("null") { return }
+            try array { s in
+                var seen: UInt32 = 0
+                try s.rawObject { key, s in
+                    if Scanner.same(key, "name") {
+                        try Scanner.once(&seen, 1)
+                        try s.checkString()
+                    } else if Scanner.same(key, "value") {
+                        try Scanner.once(&seen, 2)
+                        try s.checkOptionalString()
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                guard seen & 1 != 0 else { throw Unsupported() }
+            }
+        }
+
+        /// As `intMap()`: integer values, no key twice (up to 8 keys compared in place, more read for real).
+        mutating func checkIntMap() throws {
+            if literal("null") { return }
+            let start = index
+            var tooMany = false
+            try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: 8) { keys in
+                var n = 0
+                try rawObject { key, s in
+                    if n < 8 {
+                        for k in keys[0..<n] where k.count == key.count && memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0 {
+                            throw Unsupported()
+                        }
+                        keys[n] = key
+                    } else {
+                        tooMany = true
+                    }
+                    n += 1
+                    _ = try s.int()
+                }
+            }
+            if tooMany {
+                let end = index
+                index = start
+                _ = try intMap()
+                guard index == end else { throw Unsupported() }
+            }
+        }
+
+        mutating func checkInputs() throws {
+            if literal("null") { return }
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    try s.checkParameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    _ = try s.artifacts()
+                } else {
+                    try s.skipValue()
+                }
+            }
+        }
+
+        mutating func checkOutputs() throws {
+            if literal("null") { return }
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    try s.checkParameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    _ = try s.artifacts()
+                } else if Scanner.same(key, "exitCode") {
+                    try Scanner.once(&seen, 4)
+                    try s.checkOptionalString()
+                } else if Scanner.same(key, "result") {
+                    try Scanner.once(&seen, 8)
+                    try s.checkOptionalString()
+                } else {
+                    try s.skipValue()
+                }
+            }
+        }
+
+        mutating func inputs() throws -> Inputs? {
+            if literal("null") { return nil }
+            var inputs = Inputs()
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    inputs.parameters = try s.parameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    inputs.artifacts = try s.artifacts()
+                } else {
+                    try s.skipValue()
+                }
+            }
+            return inputs
+        }
+
+        mutating func outputs() throws -> Outputs? {
+            if literal("null") { return nil }
+            var outputs = Outputs()
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                if Scanner.same(key, "parameters") {
+                    try Scanner.once(&seen, 1)
+                    outputs.parameters = try s.parameters()
+                } else if Scanner.same(key, "artifacts") {
+                    try Scanner.once(&seen, 2)
+                    outputs.artifacts = try s.artifacts()
+                } else if Scanner.same(key, "exitCode") {
+                    try Scanner.once(&seen, 4)
+                    outputs.exitCode = try s.optionalString()
+                } else if Scanner.same(key, "result") {
+                    try Scanner.once(&seen, 8)
+                    outputs.result = try s.optionalString()
+                } else {
+                    try s.skipValue()
+                }
+            }
+            return outputs
+        }
+    }
+}

@@ -1,0 +1,495 @@
+// `make bench`: the speed targets of issue 7, each measured against its peer in the same run, as a table.
+// Not a test: nothing in `make test` depends on timing. Build it in release (`swift build -c release`).
+import ArgoAPI
+import ArgoDemo
+import ArgoRender
+import ArgoViewModel
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+setvbuf(stdout, nil, _IOLBF, 0)
+
+// MARK: Timing
+
+/// Wall time, for whole processes.
+func wall() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// This thread's CPU time, for work inside one process: on a machine shared with other work it counts what
+/// the work costs, not the time it waited for a core. Python's side uses the same clock (`time.thread_time`).
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+}
+
+/// The median time of `runs` calls of `body` (after one warm-up call).
+func timed(runs: Int, _ body: () -> Void) -> Double {
+    body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let t = now()
+        body()
+        times.append(now() - t)
+    }
+    return median(times)
+}
+
+// MARK: The table
+
+struct Row {
+    var figure: String
+    var ours: String
+    var peer: String
+    var ratio: String
+    var target: String
+    /// nil: informational (no target).
+    var pass: Bool?
+}
+
+var rows: [Row] = []
+let arguments = Set(CommandLine.arguments.dropFirst())
+let quick = arguments.contains("--quick")
+
+func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
+func mb(_ bytes: Double) -> String { String(format: "%.1f MB", bytes / 1e6) }
+
+func report(_ row: Row) {
+    rows.append(row)
+    let verdict = row.pass.map { $0 ? "pass" : "FAIL" } ?? "-"
+    print("  \(row.figure): ours \(row.ours), peer \(row.peer), ratio \(row.ratio), target \(row.target): \(verdict)")
+}
+
+func printTable() {
+    let header = ["figure", "ours", "peer", "ratio", "target", "pass/fail"]
+    let cells = rows.map { [$0.figure, $0.ours, $0.peer, $0.ratio, $0.target, $0.pass.map { $0 ? "pass" : "FAIL" } ?? "-"] }
+    var widths = header.map { $0.count }
+    for line in cells { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    func format(_ line: [String]) -> String {
+        "| " + line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+            .joined(separator: " | ") + " |"
+    }
+    print(format(header))
+    print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|")
+    for line in cells { print(format(line)) }
+    let failed = rows.filter { $0.pass == false }.count
+    let met = rows.filter { $0.pass == true }.count
+    print("\(met) targets met, \(failed) not met")
+}
+
+// MARK: Processes
+
+/// Runs a command to its end; returns the wall time and stdout.
+func spawn(_ executable: String, _ args: [String], environment: [String: String]? = nil) -> (seconds: Double, status: Int32, stdout: String) {
+    let out = NSTemporaryDirectory() + "argobench-\(getpid())-\(UUID().uuidString).out"
+    defer { unlink(out) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, out + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    defer { unlink(out + ".err") }
+    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+    let argv = ([executable] + args).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    let start = wall()
+    guard posix_spawnp(&pid, executable, &actions, nil, argv, envp) == 0 else {
+        fputs("argobench: cannot start \(executable)\n", stderr)
+        exit(2)
+    }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let seconds = wall() - start
+    let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    if exitCode != 0 {
+        let err = (try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? ""
+        fputs("argobench: \(executable) \(args.joined(separator: " ")) exited \(exitCode): \(err.prefix(400))\n", stderr)
+    }
+    return (seconds, exitCode, text)
+}
+
+let python = "python3"
+let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+let argotop = binDir + "/argotop"
+let work = NSTemporaryDirectory() + "argobench-\(getpid())"
+try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+/// No config file, no ARGO_* from the caller's shell.
+let cleanEnvironment: [String: String] = {
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARGO_") && $0.key != "KUBECONFIG" }
+    env["HOME"] = work
+    env["XDG_CONFIG_HOME"] = work
+    return env
+}()
+
+/// The peak resident memory (bytes) of a command, measured from a small python3 parent: a child started from
+/// this (big) process would report this process's memory as its own peak (the kernel keeps the high-water
+/// mark of the memory the child had before its exec).
+func peakMemory(_ executable: String, _ args: [String]) -> Double {
+    let script = """
+        import os, resource, sys
+        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+            file_actions=[(os.POSIX_SPAWN_OPEN, 1, '/dev/null', os.O_WRONLY, 0), (os.POSIX_SPAWN_OPEN, 2, '/dev/null', os.O_WRONLY, 0)])
+        os.waitpid(pid, 0)
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        """
+    let result = spawn(python, ["-c", script, executable] + args, environment: cleanEnvironment)
+    return (Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan) * 1024
+}
+
+/// Python's `json.loads` on a file's bytes: the median of `runs` (seconds), timed inside Python.
+func pythonLoads(_ path: String, runs: Int) -> Double {
+    let script = """
+        import json, sys, time
+        data = open(sys.argv[1], 'rb').read()
+        json.loads(data)
+        times = []
+        for _ in range(int(sys.argv[2])):
+            t = time.thread_time(); json.loads(data); times.append(time.thread_time() - t)
+        times.sort(); print(times[len(times) // 2])
+        """
+    let result = spawn(python, ["-c", script, path, String(runs)], environment: cleanEnvironment)
+    return Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+}
+
+// MARK: Workflows
+
+/// A looping DAG of `items` audits: 3 + 5 × items nodes; one item in 97 fails.
+func workflow(items: Int) -> (name: String, json: JSONValue, bytes: [UInt8]) {
+    let name = "bench-\(items)"
+    let failing = Set(stride(from: 13, to: items, by: 97))
+    let json = DemoCluster.loopingDAG(name: name, namespace: "bench", items: items, failing: failing, now: DemoCluster.frozenNow)
+    return (name, json, json.serialized())
+}
+
+/// A model showing the workflow, sized like a big terminal.
+func openModel(_ wf: Workflow) -> AppModel {
+    let model = AppModel(server: "bench", namespace: "bench", now: DemoCluster.frozenNow, ascii: false, insecure: false)
+    _ = model.handle(.resize(cols: 160, rows: 50))
+    _ = model.start(workflow: ("bench", wf.name))
+    _ = model.handle(.workflow(namespace: "bench", name: wf.name, .success(wf), bytes: 0))
+    return model
+}
+
+/// What the client does with the body of `GET /api/v1/workflows/{ns}/{name}` (`ArgoClient.decodeJSON`).
+func decode(_ data: Data) -> Workflow {
+    do {
+        return try FastWorkflowDecoder.decode(data)
+    } catch {
+        fputs("argobench: decode failed: \(error)\n", stderr)
+        exit(2)
+    }
+}
+
+// `--profile`: only decode and build the 10,003-node workflow, over and over (for perf record).
+if arguments.contains("--profile") {
+    let data = Data(workflow(items: 2000).bytes)
+    for _ in 0..<20 { _ = Screens.render(openModel(decode(data))) }
+    exit(0)
+}
+
+// `--serve N`: only serve a workflow of N items (3 + 5 × N nodes) on loopback, namespace bench, until killed.
+if let i = CommandLine.arguments.firstIndex(of: "--serve"), i + 1 < CommandLine.arguments.count, let items = Int(CommandLine.arguments[i + 1]) {
+    let cluster = DemoCluster(now: DemoCluster.frozenNow, ordinary: 0)
+    let wf = workflow(items: items)
+    cluster.insert(wf.json)
+    let server = DemoServer(cluster: cluster)
+    try server.start(port: 0)
+    print("\(server.url) -n bench \(wf.name) (\(wf.bytes.count) bytes)")
+    while true { sleep(3600) }
+}
+
+// `--profile-keys`: only press ↓ (and draw) 3,000 times in the unfolded 50,003-node tree (for perf record).
+if arguments.contains("--profile-keys") {
+    let model = openModel(decode(Data(workflow(items: 10000).bytes)))
+    _ = model.handle(.down)
+    _ = model.handle(.down)
+    _ = model.handle(.space)
+    for _ in 0..<3000 {
+        _ = model.handle(.down)
+        _ = Screens.render(model)
+    }
+    exit(0)
+}
+
+// `--memory FILE`: resident memory at each step of opening a workflow read from FILE (for finding what costs).
+func residentMB() -> String {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let pick = { (key: String) in status.split(separator: "\n").first { $0.hasPrefix(key) }.map { String($0.dropFirst(key.count)).trimmingCharacters(in: .whitespaces) } ?? "?" }
+    return "rss " + pick("VmRSS:") + ", peak " + pick("VmHWM:")
+}
+if let i = CommandLine.arguments.firstIndex(of: "--memory"), i + 1 < CommandLine.arguments.count {
+    print("start: \(residentMB())")
+    let data = try Data(contentsOf: URL(fileURLWithPath: CommandLine.arguments[i + 1]))
+    print("read \(data.count) bytes: \(residentMB())")
+    let wf = decode(data)
+    print("decoded \(wf.nodes.count) nodes: \(residentMB())")
+    let model = openModel(wf)
+    print("model built: \(residentMB())")
+    _ = Screens.render(model)
+    print("drawn: \(residentMB())")
+    exit(0)
+}
+
+let sizes: [(label: String, items: Int)] = quick ? [("1,500", 300), ("10,000", 2000)] : [("1,500", 300), ("10,000", 2000), ("50,000", 10000)]
+var generated: [Int: (name: String, json: JSONValue, bytes: [UInt8])] = [:]
+for size in sizes { generated[size.items] = workflow(items: size.items) }
+
+// MARK: 1. Decode and build
+
+print("1. decode and build (bytes → tree view-model drawn once), median of runs, Python json.loads on the same bytes")
+for size in sizes {
+    let wf = generated[size.items]!
+    let data = Data(wf.bytes)
+    let path = work + "/\(wf.name).json"
+    _ = FileManager.default.createFile(atPath: path, contents: data)
+    let runs = size.items >= 10000 ? 5 : size.items >= 2000 ? 9 : 21
+    let peer = pythonLoads(path, runs: runs)
+    let decodeOnly = timed(runs: runs) { _ = decode(data) }
+    let whole = timed(runs: runs) {
+        let model = openModel(decode(data))
+        _ = Screens.render(model)
+    }
+    let nodes = decode(data).nodes.count
+    report(Row(figure: "1 decode only, \(nodes) nodes (\(mb(Double(data.count))))", ours: ms(decodeOnly), peer: ms(peer),
+        ratio: String(format: "%.2f", decodeOnly / peer), target: "-", pass: nil))
+    report(Row(figure: "1 decode+build, \(nodes) nodes", ours: ms(whole), peer: ms(peer),
+        ratio: String(format: "%.2f", whole / peer), target: "≤ 0.25", pass: whole / peer <= 0.25))
+}
+
+// MARK: 2 and 4. The whole process over loopback; its memory
+
+let cluster = DemoCluster(now: DemoCluster.frozenNow, ordinary: 0)
+let big = generated[2000]!
+cluster.insert(big.json)
+let server = DemoServer(cluster: cluster)
+do { try server.start(port: 0) } catch {
+    fputs("argobench: cannot start the demo server: \(error)\n", stderr)
+    exit(2)
+}
+print("2. argotop --headless opening \(big.name) from \(server.url) vs python3 fetching it with urllib and json.loads")
+if FileManager.default.isExecutableFile(atPath: argotop) {
+    let ourArgs = ["--headless", "--server", server.url, "-n", "bench", "--size", "160x50", big.name]
+    let peerScript = "import json, sys, urllib.request; json.loads(urllib.request.urlopen(sys.argv[1]).read())"
+    let url = server.url + "/api/v1/workflows/bench/" + big.name
+    var ours: [Double] = []
+    var peer: [Double] = []
+    var rss: [Double] = []
+    var screen = ""
+    for _ in 0..<(quick ? 3 : 7) {
+        let o = spawn(argotop, ourArgs, environment: cleanEnvironment)
+        ours.append(o.seconds)
+        rss.append(peakMemory(argotop, ourArgs))
+        screen = o.stdout
+        peer.append(spawn(python, ["-c", peerScript, url], environment: cleanEnvironment).seconds)
+    }
+    if !screen.contains("audit") { fputs("argobench: the headless screen does not show the workflow:\n\(screen)\n", stderr) }
+    let o = median(ours), p = median(peer)
+    report(Row(figure: "2 whole process, 10,003 nodes over loopback", ours: ms(o), peer: ms(p),
+        ratio: String(format: "%.2f", o / p), target: "≤ 1.0", pass: o / p <= 1.0))
+    let size = Double(big.bytes.count)
+    let limit = 2 * size + 30e6
+    let peak = median(rss)
+    report(Row(figure: "4 peak RSS opening 10,003 nodes (JSON \(mb(size)))", ours: mb(peak), peer: "2×JSON+30MB = " + mb(limit),
+        ratio: String(format: "%.2f", peak / limit), target: "≤ 1.0", pass: peak <= limit))
+    // The same process asked for a workflow that is not there: what the program costs before any workflow.
+    let baseline = median((0..<3).map { _ in peakMemory(argotop, ["--headless", "--server", server.url, "-n", "bench", "--size", "160x50", "no-such-workflow"]) })
+    report(Row(figure: "4 peak RSS of the same run without the workflow (404)", ours: mb(baseline), peer: "-",
+        ratio: String(format: "workflow: %.1f× JSON", (peak - baseline) / size), target: "-", pass: nil))
+} else {
+    print("  no argotop binary beside the benchmark (\(argotop)): build it with swift build -c release")
+}
+
+// MARK: 3. Keys
+
+print("3. a key press to a new frame (model.handle + Screens.render), median")
+func keyFigures(items: Int, label: String) -> (down: Double, fold: Double, unfold: Double, members: Int) {
+    let wf = decode(Data(generated[items]!.bytes))
+    let model = openModel(wf)
+    // Rows: the root, list-databases, the folded audit group.
+    _ = model.handle(.down)
+    _ = model.handle(.down)
+    guard let selected = model.selection, selected.kind == .group else {
+        fputs("argobench: the third row is not the audit group (\(String(describing: model.selection)))\n", stderr)
+        exit(2)
+    }
+    var fold: [Double] = []
+    var unfold: [Double] = []
+    for i in 0..<(quick ? 6 : 10) {
+        let t = now()
+        _ = model.handle(.space)
+        _ = Screens.render(model)
+        if i % 2 == 0 { unfold.append(now() - t) } else { fold.append(now() - t) }
+    }
+    _ = model.handle(.space)  // open
+    var down: [Double] = []
+    for _ in 0..<500 {
+        let t = now()
+        _ = model.handle(.down)
+        _ = Screens.render(model)
+        down.append(now() - t)
+    }
+    return (median(down), median(fold), median(unfold), items)
+}
+var downs: [String: Double] = [:]
+for size in sizes where size.items >= 2000 {
+    let f = keyFigures(items: size.items, label: size.label)
+    downs[size.label] = f.down
+    report(Row(figure: "3 key ↓ to frame, \(size.label) nodes", ours: ms(f.down), peer: "-", ratio: "-", target: "< 1 ms",
+        pass: f.down < 0.001))
+    report(Row(figure: "3 fold a \(f.members)-member group", ours: ms(f.fold), peer: "-", ratio: "-",
+        target: "< 5 ms", pass: f.fold < 0.005))
+    report(Row(figure: "3 unfold a \(f.members)-member group", ours: ms(f.unfold), peer: "-", ratio: "-", target: "-", pass: nil))
+}
+if let small = downs["10,000"], let large = downs["50,000"] {
+    report(Row(figure: "3 key ↓ 50,000 vs 10,000 nodes", ours: ms(large), peer: ms(small), ratio: String(format: "%.2f", large / small),
+        target: "≤ 1.5 (same)", pass: large / small <= 1.5))
+}
+
+// MARK: 6. Terminal bytes of moving the selection, through the real ncurses front in a pseudo-terminal
+
+/// Counts what a command writes to its terminal: run under `script` (a pseudo-terminal), keys sent to it.
+final class TerminalRun: @unchecked Sendable {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    private let lock = NSLock()
+    private var received = 0
+    private var last = wall()
+
+    init(_ command: String, columns: Int, lines: Int) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        var env = cleanEnvironment
+        env["TERM"] = "xterm-256color"
+        env["COLUMNS"] = String(columns)
+        env["LINES"] = String(lines)
+        env["LANG"] = "C.UTF-8"
+        env["LC_ALL"] = "C.UTF-8"
+        process.environment = env
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.lock()
+            self.received += data.count
+            self.last = wall()
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var bytes: Int { lock.withLock { received } }
+
+    /// Waits until nothing came for `quiet` seconds from now on (at most `limit`).
+    func settle(quiet: Double, limit: Double) {
+        let start = wall()
+        let deadline = start + limit
+        while wall() < deadline {
+            let idle = lock.withLock { wall() - max(last, start) }
+            if idle >= quiet { return }
+            usleep(20_000)
+        }
+    }
+
+    func send(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+
+    func finish() {
+        send("q")
+        let deadline = wall() + 5
+        while process.isRunning && wall() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+}
+
+print("6. bytes written to the terminal by one ↓ (ncurses front under script(1), 160x50, the 10,003-node tree, its group unfolded)")
+if FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), FileManager.default.isExecutableFile(atPath: argotop) {
+    do {
+        let command = "exec \(argotop) --server \(server.url) -n bench \(big.name)"
+        let run = try TerminalRun(command, columns: 160, lines: 50)
+        run.settle(quiet: 1.5, limit: 30)
+        let opened = run.bytes
+        // Down to the audit group and unfold it: 2,000 rows of steps to move through.
+        run.send("jj ")
+        run.settle(quiet: 0.5, limit: 5)
+        var moves: [Int] = []
+        var idle: [Int] = []
+        for _ in 0..<(quick ? 5 : 15) {
+            var before = run.bytes
+            run.settle(quiet: 0.4, limit: 3)
+            idle.append(run.bytes - before)
+            before = run.bytes
+            run.send("j")
+            run.settle(quiet: 0.4, limit: 3)
+            moves.append(run.bytes - before)
+        }
+        run.finish()
+        let move = median(moves.map(Double.init))
+        report(Row(figure: "6 terminal bytes of one ↓ (first frame \(opened) B; idle \(Int(median(idle.map(Double.init)))) B)", ours: "\(Int(move)) B",
+            peer: "-", ratio: "-", target: "≤ 300 B", pass: opened > 1000 && move <= 300))
+    } catch {
+        print("  cannot run script(1): \(error)")
+    }
+} else {
+    print("  needs /usr/bin/script (util-linux) and the argotop binary")
+}
+
+// MARK: 5. Bytes: the first screen of a list of 5,000 workflows; what opening leaves out
+
+print("5. bytes: argotop --headless --debug on a namespace of 5,000 workflows; the fields opening a workflow leaves out")
+if FileManager.default.isExecutableFile(atPath: argotop) {
+    let crowd = DemoCluster(now: DemoCluster.frozenNow, ordinary: 5000)
+    let crowdServer = DemoServer(cluster: crowd)
+    do {
+        try crowdServer.start(port: 0)
+        let log = work + "/transfers.jsonl"
+        _ = spawn(argotop, ["--headless", "--server", crowdServer.url, "-n", crowd.namespace, "--size", "160x50", "--debug", log],
+            environment: cleanEnvironment)
+        let records = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        let lists = records.filter { ($0["endpoint"] as? String) == "list" }
+        let listBytes = lists.compactMap { $0["bytes"] as? Int }.reduce(0, +)
+        let total = crowd.workflows(inNamespace: crowd.namespace).count
+        let rows = min(total, 100 * max(1, lists.count))
+        report(Row(figure: "5 list requests for the first screen (\(total) workflows)", ours: "\(lists.count)", peer: "-", ratio: "-",
+            target: "1 page", pass: lists.count == 1))
+        let perRow = Double(listBytes) / Double(max(1, rows))
+        report(Row(figure: "5 list bytes per row", ours: String(format: "%.0f B", perRow), peer: "-", ratio: "-",
+            target: "≤ 1,500 B", pass: perRow <= 1500 && !lists.isEmpty))
+        crowdServer.stop()
+    } catch {
+        print("  cannot start the second demo server: \(error)")
+    }
+}
+let leftOut = ["status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields"]
+let excluded = Endpoints.getExclusions.split(separator: ",").map { $0.hasPrefix("-") ? String($0.dropFirst()) : String($0) }
+report(Row(figure: "5 opening leaves out " + leftOut.joined(separator: ", "), ours: leftOut.allSatisfy(excluded.contains) ? "yes" : "no",
+    peer: "-", ratio: "-", target: "yes", pass: leftOut.allSatisfy(excluded.contains)))
+report(Row(figure: "5 a 10,000-node workflow running 1 min vs re-fetching on every change", ours: "not measured", peer: "-",
+    ratio: "-", target: "≤ 10%", pass: nil))
+
+server.stop()
+print("")
+printTable()

@@ -1,0 +1,182 @@
+import ArgoDemo
+import Foundation
+import XCTest
+
+@testable import ArgoAPI
+
+/// The fast workflow decoder gives what `JSONDecoder` gives: on every real fixture (through its own path, not
+/// by stepping aside), on the demo's workflows, on odd but valid documents, and on broken ones (an error, never
+/// a crash nor a different workflow).
+final class FastWorkflowDecoderTests: XCTestCase {
+    static var fixtureDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/argo-fixtures/real")
+    }
+
+    static func fixtureData() throws -> [(String, Data)] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixtureDirectory.path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        return try files.map { ($0, try Data(contentsOf: fixtureDirectory.appendingPathComponent($0))) }
+    }
+
+    /// Both decoders on the same bytes: the same workflow, or both fail.
+    func assertSameOutcome(_ data: Data, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        let reference = Result { try JSONDecoder().decode(Workflow.self, from: data) }
+        let fast = Result { try FastWorkflowDecoder.decode(data) }
+        switch (reference, fast) {
+        case (.success(let a), .success(let b)):
+            XCTAssertEqual(a, b, label, file: file, line: line)
+        case (.failure, .failure):
+            break
+        case (.success, .failure(let error)):
+            XCTFail("\(label): JSONDecoder reads it, the fast decoder fails: \(error)", file: file, line: line)
+        case (.failure(let error), .success):
+            XCTFail("\(label): JSONDecoder fails (\(error)), the fast decoder reads it", file: file, line: line)
+        }
+    }
+
+    func testEveryRealFixtureTakesTheFastPathAndMatches() throws {
+        let fixtures = try Self.fixtureData()
+        XCTAssertGreaterThanOrEqual(fixtures.count, 30)
+        for (name, data) in fixtures {
+            let reference = try JSONDecoder().decode(Workflow.self, from: data)
+            let fast: Workflow
+            do {
+                fast = try FastWorkflowDecoder.fast(data)
+            } catch {
+                XCTFail("\(name): the fast path stepped aside (\(error))")
+                continue
+            }
+            XCTAssertFalse(fast.nodes.isEmpty, name)
+            XCTAssertEqual(fast, reference, name)
+            for (id, node) in reference.nodes where fast.nodes[id] != node {
+                XCTFail("\(name): node \(id) differs:\n\(node)\n\(String(describing: fast.nodes[id]))")
+            }
+        }
+    }
+
+    func testDemoWorkflowsMatch() throws {
+        let cluster = DemoCluster(ordinary: 20)
+        var documents = cluster.workflows.map { $0.serialized() }
+        documents.append(DemoCluster.loopingDAG(name: "audit-x1", namespace: "argo", items: 40, failing: [3, 17], erroring: [5], now: DemoCluster.frozenNow).serialized())
+        for (i, bytes) in documents.enumerated() {
+            let data = Data(bytes)
+            let reference = try JSONDecoder().decode(Workflow.self, from: data)
+            if !reference.nodes.isEmpty {
+                XCTAssertEqual(try FastWorkflowDecoder.fast(data), reference, "demo workflow \(i) \(reference.name)")
+            }
+            assertSameOutcome(data, "demo workflow \(i)")
+        }
+    }
+
+    func testOddButValidDocuments() throws {
+        let documents = [
+            // Escapes in names and messages (a surrogate pair, \/, control characters), nulls, unknown nested keys.
+            #"{"metadata":{"name":"w"},"status":{"phase":"Running","nodes":{"w":{"id":"w","name":"w","displayName":"a\"b\\c\/d\u00e9\ud83d\ude00","type":"DAG","phase":null,"message":"line\nnext\ttab","extra":{"deep":[1,2.5e3,-0.5,true,false,null,{"x":"\u0041"}]},"children":["w-1"],"startedAt":"2026-11-28T12:00:00Z","finishedAt":null},"w-1":{"id":"w-1","name":"w.a(0:x)","type":"Pod","boundaryID":"w","startedAt":"2026-11-28T12:00:01.250+01:00","estimatedDuration":12,"resourcesDuration":{"cpu":3,"memory":-4},"nodeFlag":{"retried":true},"templateRef":{"name":"t","template":"u","clusterScope":true},"synchronizationStatus":{"waiting":"ns/Mutex/m"},"inputs":{"parameters":[{"name":"p","value":"v"},{"name":"q"},{"name":"r","value":null}],"artifacts":[{"name":"a","s3":{"key":"k"}}]},"outputs":{"exitCode":"0","result":"ok","parameters":[]}}}}}"#,
+            // A number as a parameter value (JSONDecoder's lenient path).
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","outputs":{"parameters":[{"name":"n","value":42}]}}}}}"#,
+            // Duplicate keys, a key with an escape, an empty node map, null nodes, white space everywhere.
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","phase":"A","phase":"B"}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","ph\u0061se":"A"}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":null}}"#,
+            " \n{ \"metadata\" : { \"name\" : \"w\" } , \"status\" : { \"nodes\" : { \"w\" : { \"id\" : \"w\" , \"name\" : \"w\" , \"type\" : \"Pod\" , \"children\" : [ ] } } } } \n",
+            // Compressed nodes and no nodes at all.
+            #"{"metadata":{"name":"w"},"status":{"phase":"Succeeded","compressedNodes":"H4sI"}}"#,
+            #"{"metadata":{"name":"w","labels":{"n":1}},"spec":{"entrypoint":"main"}}"#,
+        ]
+        for (i, text) in documents.enumerated() { assertSameOutcome(Data(text.utf8), "document \(i)") }
+        let first = try FastWorkflowDecoder.decode(Data(documents[0].utf8))
+        XCTAssertEqual(first.nodes["w"]?.displayName, "a\"b\\c/dé😀")
+        XCTAssertEqual(first.nodes["w-1"]?.inputs?.artifacts?.first?.key, "k")
+    }
+
+    func testBrokenDocumentsFailLikeJSONDecoder() throws {
+        let documents = [
+            "", "{", "[]", "null", #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod"}}}}x"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w"}}}}"#,  // no type
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":3}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","estimatedDuration":1.5}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","startedAt":"yesterday"}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","x":[1,}}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","x":01}}}}"#,
+            #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w\ud800","type":"Pod"}}}}"#,
+            "{\"metadata\":{\"name\":\"w\"},\"status\":{\"nodes\":{\"w\":{\"id\":\"w\",\"name\":\"a\u{01}\",\"type\":\"Pod\"}}}}",
+        ]
+        for (i, text) in documents.enumerated() { assertSameOutcome(Data(text.utf8), "broken document \(i)") }
+        XCTAssertThrowsError(try FastWorkflowDecoder.decode(Data(documents[5].utf8)))
+        // Invalid UTF-8 inside a name.
+        var bytes = Array(#"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w?","type":"Pod"}}}}"#.utf8)
+        bytes[bytes.firstIndex(of: UInt8(ascii: "?"))!] = 0xC3
+        assertSameOutcome(Data(bytes), "invalid UTF-8")
+    }
+
+    /// Cut and scrambled real documents: the two decoders agree on every one (and nothing crashes).
+    func testTruncatedAndScrambledFixtures() throws {
+        var random = SplitMix(seed: 7)
+        let alphabet = Array(#"{}[]":,0123456789-.eEtruefalsn \u\\"#.utf8) + [0x00, 0xFF, 0x0A]
+        for (name, data) in try Self.fixtureData().prefix(12) {
+            let bytes = [UInt8](data)
+            for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)) {
+                assertSameOutcome(Data(bytes[..<cut]), "\(name) cut at \(cut)")
+            }
+            for _ in 0..<150 {
+                var copy = bytes
+                var changes: [String] = []
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let at = Int.random(in: 0..<copy.count, using: &random)
+                    copy[at] = alphabet.randomElement(using: &random)!
+                    let context = String(decoding: copy[max(0, at - 30)..<min(copy.count, at + 30)], as: UTF8.self)
+                    changes.append("at \(at): …\(context)…")
+                }
+                assertSameOutcome(Data(copy), "\(name) scrambled \(changes)")
+            }
+        }
+    }
+
+    /// NodeStatus keeps its fields in a shared box: copies still behave as values, unread inputs and outputs too.
+    func testNodeStatusIsAValue() throws {
+        let text = #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","inputs":{"parameters":[{"name":"p","value":"v"}]},"outputs":{"exitCode":"3"}}}}}"#
+        let original = try FastWorkflowDecoder.decode(Data(text.utf8)).nodes["w"]!
+        XCTAssertEqual(original.inputs?.parameters?.first?.value, "v")
+        var copy = original
+        copy.phase = "Failed"
+        copy.inputs?.parameters?[0].value = "changed"
+        copy.outputs = nil
+        XCTAssertNil(original.phase)
+        XCTAssertEqual(original.inputs?.parameters?.first?.value, "v")
+        XCTAssertEqual(original.outputs?.exitCode, "3")
+        XCTAssertEqual(copy.inputs?.parameters?.first?.value, "changed")
+        XCTAssertNil(copy.outputs)
+        XCTAssertNotEqual(copy, original)
+        copy.phase = nil
+        copy.inputs?.parameters?[0].value = "v"
+        copy.outputs = original.outputs
+        XCTAssertEqual(copy, original)
+        XCTAssertEqual(copy.hashValue, original.hashValue)
+        // Encoded and read again (Codable), it is the same node.
+        XCTAssertEqual(try JSONDecoder().decode(NodeStatus.self, from: JSONEncoder().encode(original)), original)
+    }
+
+    func testCompressedNodesReadTheSame() throws {
+        let (_, data) = try Self.fixtureData().first { $0.0.contains("nestedDAG") } ?? Self.fixtureData()[0]
+        let workflow = try JSONDecoder().decode(Workflow.self, from: data)
+        let nodesJSON = try JSONEncoder().encode(workflow.nodes)
+        XCTAssertEqual(try FastWorkflowDecoder.decodeNodes(nodesJSON), try JSONDecoder().decode([String: NodeStatus].self, from: nodesJSON))
+        XCTAssertThrowsError(try FastWorkflowDecoder.decodeNodes(Data("{\"a\":".utf8)))
+    }
+}
+
+/// A small seeded generator, so that a failure of the scrambled documents repeats.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
