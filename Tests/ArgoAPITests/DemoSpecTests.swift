@@ -18,10 +18,10 @@ final class DemoSpecTests: DemoServerTestCase {
 
     func spec() throws -> SwaggerSpec { try XCTUnwrap(DemoSpecTests.spec, "swagger.json beside the repository") }
 
-    func fetch(_ path: String, accept: String = "application/json") throws -> (Int, Any) {
+    func fetch(_ path: String, method: String = "GET", body: String? = nil) throws -> (Int, Any) {
         let done = expectation(description: path)
         let box = Box<Result<HTTPResponse, TransportFailure>>()
-        client.transport.send(HTTPRequest(path: path, accept: accept)) { result in
+        client.transport.send(HTTPRequest(method: method, path: path, body: body)) { result in
             box.value = result
             done.fulfill()
         }
@@ -106,6 +106,30 @@ final class DemoSpecTests: DemoServerTestCase {
         }
     }
 
+    func testArchiveTemplatesAndActionsHaveTheDocumentedShapes() throws {
+        let spec = try spec()
+        let (status, archive) = try fetch("/api/v1/archived-workflows?namespace=argo&listOptions.limit=5")
+        XCTAssertEqual(status, 200)
+        try assertConforms(archive, try spec.okSchema(path: "/api/v1/archived-workflows"), "archive")
+        let items = try XCTUnwrap((archive as? [String: Any])?["items"] as? [[String: Any]])
+        XCTAssertFalse(items.isEmpty)
+        let uid = try XCTUnwrap((items[0]["metadata"] as? [String: Any])?["uid"] as? String)
+        let (oneStatus, one) = try fetch("/api/v1/archived-workflows/\(uid)?namespace=argo")
+        XCTAssertEqual(oneStatus, 200)
+        try assertConforms(one, try spec.okSchema(path: "/api/v1/archived-workflows/{uid}"), "archived workflow")
+
+        let (templatesStatus, templates) = try fetch("/api/v1/workflow-templates/argo")
+        XCTAssertEqual(templatesStatus, 200)
+        try assertConforms(templates, try spec.okSchema(path: "/api/v1/workflow-templates/{namespace}"), "templates")
+
+        // An action answers with the workflow as it now is.
+        let (retryStatus, retried) = try fetch(
+            "/api/v1/workflows/argo/db-auditing-x7k2p/retry", method: "PUT", body: #"{"name":"db-auditing-x7k2p","namespace":"argo"}"#)
+        XCTAssertEqual(retryStatus, 200)
+        try assertConforms(retried, try spec.okSchema(path: "/api/v1/workflows/{namespace}/{name}/retry", method: "put"), "retry")
+        XCTAssertEqual(((retried as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String, "db-auditing-x7k2p")
+    }
+
     /// `fields` keeps what it names (and the ancestors on the way), or, with a leading `-`, leaves out what it
     /// names, as Argo's util/fields does; on lists it applies to the whole answer (`items.` prefixes).
     func testFieldsIncludeAndExcludeAsArgoDoes() throws {
@@ -177,10 +201,10 @@ struct SwaggerSpec {
         return try XCTUnwrap((root["definitions"] as? [String: Any])?[name] as? [String: Any], "no definition \(name)")
     }
 
-    /// The schema of a GET's 200 answer.
-    func okSchema(path: String) throws -> [String: Any] {
+    /// The schema of a call's 200 answer.
+    func okSchema(path: String, method: String = "get") throws -> [String: Any] {
         let paths = try XCTUnwrap(root["paths"] as? [String: Any])
-        let get = try XCTUnwrap((paths[path] as? [String: Any])?["get"] as? [String: Any], "no GET \(path)")
+        let get = try XCTUnwrap((paths[path] as? [String: Any])?[method] as? [String: Any], "no \(method) \(path)")
         let ok = try XCTUnwrap((get["responses"] as? [String: Any])?["200"] as? [String: Any])
         return try XCTUnwrap(ok["schema"] as? [String: Any])
     }
