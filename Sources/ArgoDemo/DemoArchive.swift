@@ -40,13 +40,50 @@ extension DemoCluster {
             runs.append((at, cronRun("nightly-report", probe: "report", at: at, fails: k == 4, duration: 900 + Double(k) * 31)))
         }
         runs.append((origin - 2 * 86_400 - 3_600, dataExport()))
+        // Runs fired since the cluster was made, once they ended (the archive takes a workflow when it completes).
+        let now = self.now
+        for run in firedCheckoutRuns(upTo: now) where run.at + 1 + run.duration <= now {
+            runs.append((run.at, cronRun("synthetic-checkout", probe: "checkout-flow", at: run.at, fails: run.at >= broken, duration: run.duration)))
+        }
         return runs.sorted { $0.0 > $1.0 }.map { $0.1 }
     }
 
+    /// `synthetic-checkout` goes on firing while the clock moves (live or manual): a run at each ten-minute mark
+    /// after the last one the cluster was made with, each failing since the change. (`synthetic-login-check`
+    /// stays silent: it is the stale cron; `nightly-report` is suspended.)
+    func firedCheckoutRuns(upTo time: Double) -> [(at: Double, duration: Double)] {
+        guard clock != .frozen else { return [] }
+        var runs: [(at: Double, duration: Double)] = []
+        var at = DemoCluster.checkoutLastRun(origin) + 600
+        while at <= time {
+            runs.append((at, 71 + Double(runs.count % 3) * 9))
+            at += 600
+        }
+        return runs
+    }
+
+    /// Schedules the next six hours of `synthetic-checkout` runs: each appears Running, ends Failed with its exit
+    /// handler's alert, and is deleted two minutes later by its `ttlStrategy` (the archive keeps it).
+    func scheduleCronRuns() {
+        let broken = DemoCluster.checkoutBrokenSince(origin)
+        for run in firedCheckoutRuns(upTo: origin + 6 * 3_600) {
+            let name = "synthetic-checkout-\(Int(run.at))"
+            let fails = run.at >= broken
+            let running = cronRun("synthetic-checkout", probe: "checkout-flow", at: run.at, fails: fails, duration: run.duration, live: true, running: true)
+            let ended = cronRun("synthetic-checkout", probe: "checkout-flow", at: run.at, fails: fails, duration: run.duration, live: true)
+            let end = run.at + 1 + run.duration
+            schedule(name, states: [(run.at, running), (end, ended), (end + 120, nil)], final: ended)
+        }
+    }
+
     /// A run of a cron: one probe step and an exit handler that reports the outcome.
-    func cronRun(_ cron: String, probe: String, at scheduled: Double, fails: Bool, duration: Double) -> JSONValue {
+    /// - Parameter live: as the cluster holds it (not labelled as coming from the archive).
+    /// - Parameter running: the probe still runs (no outcome, no exit handler yet).
+    func cronRun(
+        _ cron: String, probe: String, at scheduled: Double, fails: Bool, duration: Double, live: Bool = false, running: Bool = false
+    ) -> JSONValue {
         let wf = WorkflowBuilder(name: "\(cron)-\(Int(scheduled))", namespace: namespace, created: scheduled)
-        wf.labels = [("workflows.argoproj.io/cron-workflow", cron), (DemoCluster.archivingStatusLabel, "Persisted")]
+        wf.labels = [("workflows.argoproj.io/cron-workflow", cron)] + (live ? [] : [(DemoCluster.archivingStatusLabel, "Persisted")])
         wf.annotations = [("workflows.argoproj.io/scheduled-time", rfc3339(scheduled))]
         wf.owner = cron
         wf.ownerKind = "CronWorkflow"
@@ -55,12 +92,19 @@ extension DemoCluster {
         let t0 = scheduled + 1
         let end = t0 + duration
         wf.startedAt = t0
-        wf.finishedAt = end
-        wf.phase = fails ? "Failed" : "Succeeded"
+        let phase = running ? "Running" : fails ? "Failed" : "Succeeded"
+        wf.phase = phase
+        if !running { wf.finishedAt = end }
         let failure = "Error (exit code 1): POST /api/cart/checkout returned 502 Bad Gateway (expected 200)"
-        let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "Steps", template: "main", phase: wf.phase, start: t0, end: end - 6))
-        let group = wf.add(.init(name: "\(wf.name)[0]", displayName: "[0]", type: "StepGroup", template: "main", phase: wf.phase, boundary: root, start: t0, end: end - 6), parent: root)
-        let step = wf.add(.init(name: "\(wf.name)[0].\(probe)", displayName: probe, type: "Pod", template: probe, phase: wf.phase, boundary: root, start: t0, end: end - 7, message: fails ? failure : nil, exitCode: fails ? 1 : 0, outputs: [("status", fails ? "failed" : "ok")]), parent: group)
+        let stepEnd: Double? = running ? nil : end - 7
+        let groupEnd: Double? = running ? nil : end - 6
+        let root = wf.add(.init(name: wf.name, displayName: wf.name, type: "Steps", template: "main", phase: phase, start: t0, end: groupEnd))
+        let group = wf.add(.init(name: "\(wf.name)[0]", displayName: "[0]", type: "StepGroup", template: "main", phase: phase, boundary: root, start: t0, end: groupEnd), parent: root)
+        let step = wf.add(.init(
+            name: "\(wf.name)[0].\(probe)", displayName: probe, type: "Pod", template: probe, phase: phase, boundary: root, start: t0, end: stepEnd,
+            message: fails && !running ? failure : nil, exitCode: running ? nil : fails ? 1 : 0,
+            outputs: running ? [] : [("status", fails ? "failed" : "ok")]), parent: group)
+        if running { return wf.build() }
         if fails { wf.message = "child '\(step)' failed" }
         wf.add(.init(name: "\(wf.name).onExit", displayName: "\(wf.name).onExit", type: "Pod", template: "notify", phase: "Succeeded", start: end - 5, end: end - 1, exitCode: 0, outputs: [("sent", fails ? "alert to #checkout-oncall" : "ok")]))
         return wf.build()

@@ -83,6 +83,7 @@ public final class DemoCluster: @unchecked Sendable {
             }
             scheduleNightlyETL()
             scheduleAuditQueue()
+            scheduleCronRuns()
             spawner = Spawner(seed: seed, next: origin + 20)
         }
         if case .live(let speed) = clock { startTicking(speed: speed) }

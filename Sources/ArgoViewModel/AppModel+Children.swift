@@ -178,10 +178,13 @@ extension AppModel {
 extension AppModel {
     /// Works out the list's rows again from every workflow listed: with `groupChildren`, a workflow whose
     /// `ownerReferences` name a listed workflow folds under it (its parent's row counts it). The selection
-    /// stays on the same workflow, at the same height on the screen.
+    /// stays on the same workflow, at the same height on the screen; at the top of the list, the top stays in
+    /// view (new workflows show, the selection moves down with its row).
     func regroupList() {
         let selected = list.items.indices.contains(list.cursor.selected) ? list.items[list.cursor.selected] : nil
         let offset = list.cursor.selected - list.cursor.top
+        // At the top of the list, new workflows show at the top (the selection moves down with its row).
+        let atTop = list.cursor.top == 0
         var tallies: [String: ChildCounts] = [:]
         var shown: [Workflow] = []
         // The `/` filter first: rows (and watch events) it does not accept are not shown.
@@ -223,7 +226,7 @@ extension AppModel {
             let key = selected.namespace + "/" + selected.name
             if let index = shown.firstIndex(where: { $0.namespace + "/" + $0.name == key }) {
                 list.cursor.selected = index
-                list.cursor.top = max(0, index - offset)
+                list.cursor.top = atTop ? 0 : max(0, index - offset)
             }
         }
         list.cursor.follow(count: list.items.count, height: listHeight)

@@ -1,4 +1,5 @@
-import ArgoDemo
+import ArgoAPI
+@testable import ArgoDemo
 import Foundation
 import XCTest
 
@@ -53,5 +54,47 @@ final class DemoSimulationTests: XCTestCase {
         let still = frozen.workflows.map { $0.serialized() }
         frozen.advance(by: 600)
         XCTAssertTrue(frozen.workflows.map { $0.serialized() } == still)
+    }
+}
+
+/// The failing synthetic test goes on firing while time moves: each run appears, fails with its exit handler's
+/// alert, leaves the cluster by its TTL and stays in the archive; the cron's last run moves with it.
+final class DemoCronFiringTests: XCTestCase {
+    func testSyntheticCheckoutFiresFailsAndIsArchived() throws {
+        let cluster = DemoCluster(ordinary: 3, clock: .manual)
+        defer { cluster.stop() }
+        let archivedBefore = cluster.archivedWorkflows.count
+        let lastBefore = try XCTUnwrap(cronLast(cluster))
+        let fired = try XCTUnwrap(cluster.firedCheckoutRuns(upTo: cluster.now + 600).last)
+        let name = "synthetic-checkout-\(Int(fired.at))"
+        XCTAssertNil(cluster.workflow(named: name))
+
+        cluster.tick(to: fired.at + 5)
+        let running = try XCTUnwrap(cluster.workflow(named: name), "the run appears at its mark")
+        XCTAssertEqual(running["status"]?["phase"]?.stringValue, "Running")
+        XCTAssertEqual(running["metadata"]?["labels"]?["workflows.argoproj.io/cron-workflow"]?.stringValue, "synthetic-checkout")
+        XCTAssertGreaterThan(try XCTUnwrap(cronLast(cluster)), lastBefore)
+
+        cluster.tick(to: fired.at + 1 + fired.duration + 1)
+        let ended = try XCTUnwrap(cluster.workflow(named: name))
+        XCTAssertEqual(ended["status"]?["phase"]?.stringValue, "Failed")
+        guard case .object(let nodes)? = ended["status"]?["nodes"] else { return XCTFail("no nodes") }
+        XCTAssertTrue(nodes.contains { $0.1["name"]?.stringValue == "\(name).onExit" }, "the exit handler ran")
+        XCTAssertGreaterThan(cluster.archivedWorkflows.count, archivedBefore)
+        XCTAssertTrue(cluster.archivedWorkflows.contains { $0["metadata"]?["name"]?.stringValue == name }, "archived when it ended")
+
+        cluster.tick(to: fired.at + 1 + fired.duration + 125)
+        XCTAssertNil(cluster.workflow(named: name), "the TTL deleted it")
+        XCTAssertTrue(cluster.archivedWorkflows.contains { $0["metadata"]?["name"]?.stringValue == name }, "the archive keeps it")
+    }
+
+    func testTheFrozenClusterFiresNothing() {
+        let cluster = DemoCluster(ordinary: 3)
+        XCTAssertTrue(cluster.firedCheckoutRuns(upTo: cluster.now + 3_600).isEmpty)
+    }
+
+    private func cronLast(_ cluster: DemoCluster) -> Double? {
+        let cron = cluster.cronWorkflows.first { $0["metadata"]?["name"]?.stringValue == "synthetic-checkout" }
+        return cron?["status"]?["lastScheduledTime"]?.stringValue.flatMap(Timestamp.init(rfc3339:))?.seconds
     }
 }

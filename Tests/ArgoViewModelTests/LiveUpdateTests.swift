@@ -55,6 +55,19 @@ final class LiveUpdateTests: XCTestCase {
         XCTAssertEqual(model.list.cursor.top, top)
     }
 
+    func testAtTheTopNewWorkflowsShowAtTheTop() {
+        let (model, _) = listed(30)
+        _ = (0..<3).map { _ in model.handle(.down) }
+        XCTAssertEqual(model.list.cursor.top, 0)
+        _ = model.handle(.listWatch(generation: 1, .changes([
+            WorkflowChange(kind: .added, workflow: workflow("new-one", created: 9_000)),
+            WorkflowChange(kind: .added, workflow: workflow("new-two", created: 9_001)),
+        ], bytes: 200)))
+        XCTAssertEqual(model.list.cursor.top, 0, "the top of the list stays in view")
+        XCTAssertEqual(Array(names(model).prefix(2)), ["new-two", "new-one"])
+        XCTAssertEqual(names(model)[model.list.cursor.selected], "wf-3", "the selection moves down with its row")
+    }
+
     func testAnAddedWorkflowOlderThanTheLoadedPagesWaitsForItsPage() {
         let (model, _) = listed(5, complete: false)
         _ = model.handle(.listWatch(generation: 1, .changes([WorkflowChange(kind: .added, workflow: workflow("old", created: 1))], bytes: 10)))
