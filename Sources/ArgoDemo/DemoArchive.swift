@@ -213,8 +213,8 @@ extension DemoCluster {
     /// A workflow built to raise every hygiene flag (`clean: false`) or none (`clean: true`), for tests: without
     /// a TTL or pod GC, with more than 1,000 pods each retried twice (the attempts stay in the object, past
     /// 1 MiB), its node status offloaded. Add it with `update(name) { _ in … }`.
-    public func hygieneSample(name: String, clean: Bool) -> JSONValue {
-        let wf = WorkflowBuilder(name: name, namespace: namespace, created: origin - 3_600)
+    public func hygieneSample(name: String, clean: Bool, namespace ns: String? = nil) -> JSONValue {
+        let wf = WorkflowBuilder(name: name, namespace: ns ?? namespace, created: origin - 3_600)
         wf.entrypoint = "fan-out"
         let t0 = origin - 3_600 + 1
         wf.startedAt = t0

@@ -70,6 +70,7 @@ public final class DemoCluster: @unchecked Sendable {
         for builder in designed() { built.append((builder.created, builder.build())) }
         for i in 0..<ordinary { let b = ordinaryWorkflow(i, random: &random); built.append((b.created, b.build())) }
         for b in otherNamespaceWorkflows(seed: seed) { built.append((b.created, b.build())) }
+        built.append((origin - 3_600, hygieneSample(name: "feature-matrix-k2m9x", clean: false, namespace: "data-platform")))
         built.sort { $0.0 > $1.0 }
         list = built.map { $0.1 }
         reindex()

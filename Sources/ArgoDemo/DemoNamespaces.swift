@@ -3,7 +3,9 @@ import Foundation
 /// The demo's other namespaces, beside the story in `argo`: `data-platform` (DAGs with a `withParam` fan-out, a
 /// container set, an HTTP step that failed, and ordinary DAGs and steps) and `payments` (a workflow holding a
 /// mutex while another waits for it, and ordinary runs). Their random numbers come from a stream of their own,
-/// so the `argo` namespace is the same whatever is added here.
+/// so the `argo` namespace is the same whatever is added here. `feature-matrix-k2m9x` in data-platform breaks
+/// the lessons of production at once: no TTL, no pod GC, 1,100 pods retried into an object past 1 MiB, its node
+/// status offloaded (the Kubernetes API gives it without nodes).
 extension DemoCluster {
     public static let otherNamespaces = ["data-platform", "payments"]
 
