@@ -268,7 +268,10 @@ public final class DemoServer: @unchecked Sendable {
     }
 
     func list(namespace: String, query: [String: String], kube: Bool = false) -> Response {
-        let (everything, version) = cluster.snapshot()
+        var (everything, version) = cluster.snapshot()
+        // Argo Server merges the archive into the list (rows labelled Persisted); the Kubernetes API has only
+        // the live objects.
+        if !kube { everything = DemoServer.mergingArchive(everything, cluster.archivedWorkflows) }
         guard let filter = ListFilter(query: query) else {
             return error(400, code: 3, "unable to parse the selector or createdAfter")
         }
@@ -297,6 +300,18 @@ public final class DemoServer: @unchecked Sendable {
         }
         let body: JSONValue = .object([("metadata", .object(metadata)), ("items", page.isEmpty ? .null : .array(page))])
         return json(FieldCleaner(query["fields"] ?? "").clean(body))
+    }
+
+    /// Live workflows and archived ones that are no longer live, newest first (by creation time).
+    static func mergingArchive(_ live: [JSONValue], _ archived: [JSONValue]) -> [JSONValue] {
+        let uids = Set(live.compactMap { $0["metadata"]?["uid"]?.stringValue })
+        let gone = archived.filter { !uids.contains($0["metadata"]?["uid"]?.stringValue ?? "") }
+        guard !gone.isEmpty else { return live }
+        func created(_ wf: JSONValue) -> String { wf["metadata"]?["creationTimestamp"]?.stringValue ?? "" }
+        return (live + gone).enumerated().sorted { a, b in
+            let (x, y) = (created(a.element), created(b.element))
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// A CronWorkflow as Argo Server v4 gives it: a legacy single `schedule` becomes `schedules`.

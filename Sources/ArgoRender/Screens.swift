@@ -148,7 +148,7 @@ public enum Screens {
         let showNamespace = model.namespace.isEmpty
         let nameWidth = min(max(20, visible.map { DisplayText.width($0.name) }.max() ?? 0), max(20, model.cols / 3))
         let nsWidth = showNamespace ? min(max(9, visible.map { DisplayText.width($0.namespace) }.max() ?? 0), 20) : 0
-        var columns: [(String, Int)] = [("NAME", nameWidth + 2)]
+        var columns: [(String, Int)] = [("NAME", nameWidth)]
         if showNamespace { columns.append(("NAMESPACE", nsWidth)) }
         let progressWidth = max(8, visible.map { DisplayText.width($0.status?.progress ?? "") }.max() ?? 0)
         columns += [("PROGRESS", progressWidth), ("AGE", 5), ("DURATION", 8), ("MESSAGE", 0)]
@@ -175,7 +175,7 @@ public enum Screens {
             var x = 1
             canvas.put(look.icon, x: x, y: y, style: look.style)
             x += 2
-            canvas.put(wf.name, x: x, y: y, limit: x + nameWidth)
+            canvas.put(DisplayText.truncate(wf.name, to: nameWidth), x: x, y: y, limit: x + nameWidth)
             x += nameWidth + 1
             if showNamespace {
                 canvas.put(DisplayText.truncate(wf.namespace, to: nsWidth), x: x, y: y)

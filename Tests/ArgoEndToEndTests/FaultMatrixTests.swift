@@ -8,8 +8,9 @@ import XCTest
 final class FaultMatrixTests: XCTestCase {
     /// The list rows of the frozen demo, which must stay on screen when something later fails.
     static let listRows = ["weekly-report-q8m2z", "db-auditing-x7k2p", "backup-postgres-xb8tz"]
-    /// From the list to db-auditing-x7k2p (the twelfth row, under the demo's workflows of workflows) and open it.
-    static let openAuditing = String(repeating: "j", count: 11) + " <Enter>"
+    /// From the list to db-auditing-x7k2p (below the demo's workflows of workflows and the archived cron runs)
+    /// and open it.
+    static let openAuditing = String(repeating: "j", count: 14) + " <Enter>"
     /// Open db-fleet-audit-9h3kq's first failed step's log.
     static let fleet = "argo/db-fleet-audit-9h3kq"
 
