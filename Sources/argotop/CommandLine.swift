@@ -74,7 +74,7 @@ struct Options {
             Flag(names: ["--demo-clock"], value: "<frozen|live>", help: "frozen: the demo's clock stands at 2026-11-28T12:00:00Z (for captures)", completion: .words(["frozen", "live"])),
             Flag(names: ["--demo-speed"], value: "<x>", help: "the live demo's time runs x times faster (default 1)"),
             Flag(names: ["--demo-workflows"], value: "<n>", help: "ordinary workflows beside the designed ones (default 60)"),
-            Flag(names: ["--demo-seed"], value: "<n>", help: "the seed the demo cluster is generated from (default 42)"),
+            Flag(names: ["--demo-seed", "--seed"], value: "<n>", help: "the seed the demo cluster is generated from (default 42)"),
             Flag(names: ["--port"], value: "<n>", help: "with demo-server: the port to listen on (default 2746)"),
         ]),
         ("HEADLESS (prints the final screen as text; KEYS are words split on spaces: <Enter> <Esc> <Up> <Down> <PgUp> <PgDn> <Home> <End> <Tab> <BS> <Space> <C-c> are named keys, any other word is typed)", [
@@ -265,7 +265,7 @@ struct Options {
             case "--demo-speed":
                 guard let x = Double(try take()), x > 0, x <= 1000 else { throw UsageError("--demo-speed wants a number from 0 to 1000") }
                 options.demoSpeed = x
-            case "--demo-seed":
+            case "--demo-seed", "--seed":
                 guard let n = UInt64(try take()) else { throw UsageError("--demo-seed wants a whole number") }
                 options.demoSeed = n
             case "--demo-workflows":

@@ -45,7 +45,7 @@ if options.demoServer {
     let server = DemoServer(cluster: cluster)
     options.demoFaults.forEach(server.inject)
     do { try server.start(port: options.port) } catch { fail("\(error)") }
-    print("argotop demo server: \(server.url) (namespace \(cluster.namespace), \(cluster.workflows.count) workflows); Ctrl-C stops it")
+    print("argotop demo server: \(server.url) (namespaces \(([cluster.namespace] + DemoCluster.otherNamespaces).joined(separator: ", ")); \(cluster.workflows.count) workflows, \(cluster.archivedWorkflows.count) archived); Ctrl-C stops it")
     fflush(stdout)
     while true { sleep(3600) }
 }
