@@ -432,6 +432,25 @@ public enum FastWorkflowDecoder {
             return nodes
         }
 
+        static let templateRefKeys: [StaticString] = ["name", "template"]
+        static let nodeFlagKeys: [StaticString] = ["hooked", "retried"]
+        static let synchronizationKeys: [StaticString] = ["waiting"]
+        static let inputKeys: [StaticString] = ["parameters", "artifacts"]
+        static let outputKeys: [StaticString] = ["parameters", "artifacts", "exitCode", "result"]
+
+        /// The members of an object whose keys are among `keys`, each read by `read` with the key's index (a key
+        /// seen twice leaves the document to JSONDecoder); other members are skipped unread.
+        @inline(__always) mutating func members(_ keys: [StaticString], _ read: (Int, inout Scanner) throws -> Void) throws {
+            var seen: UInt32 = 0
+            try rawObject { key, s in
+                for i in keys.indices where Scanner.same(key, keys[i]) {
+                    try Scanner.once(&seen, 1 << UInt32(i))
+                    return try read(i, &s)
+                }
+                try s.skipValue()
+            }
+        }
+
         /// A key seen twice: leave the document to JSONDecoder.
         @inline(__always) static func once(_ seen: inout UInt32, _ bit: UInt32) throws {
             guard seen & bit == 0 else { throw Unsupported() }
@@ -584,17 +603,8 @@ public enum FastWorkflowDecoder {
         mutating func templateRef() throws -> TemplateRef? {
             if literal("null") { return nil }
             var ref = TemplateRef()
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "name") {
-                    try Scanner.once(&seen, 1)
-                    ref.name = try s.optionalString()
-                } else if Scanner.same(key, "template") {
-                    try Scanner.once(&seen, 2)
-                    ref.template = try s.optionalString()
-                } else {
-                    try s.skipValue()
-                }
+            try members(Scanner.templateRefKeys) { i, s in
+                if i == 0 { ref.name = try s.optionalString() } else { ref.template = try s.optionalString() }
             }
             return ref
         }
@@ -602,17 +612,8 @@ public enum FastWorkflowDecoder {
         mutating func nodeFlag() throws -> NodeFlag? {
             if literal("null") { return nil }
             var flag = NodeFlag()
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "hooked") {
-                    try Scanner.once(&seen, 1)
-                    flag.hooked = try s.optionalBool()
-                } else if Scanner.same(key, "retried") {
-                    try Scanner.once(&seen, 2)
-                    flag.retried = try s.optionalBool()
-                } else {
-                    try s.skipValue()
-                }
+            try members(Scanner.nodeFlagKeys) { i, s in
+                if i == 0 { flag.hooked = try s.optionalBool() } else { flag.retried = try s.optionalBool() }
             }
             return flag
         }
@@ -620,15 +621,7 @@ public enum FastWorkflowDecoder {
         mutating func synchronizationStatus() throws -> SynchronizationStatus? {
             if literal("null") { return nil }
             var status = SynchronizationStatus()
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "waiting") {
-                    try Scanner.once(&seen, 1)
-                    status.waiting = try s.optionalString()
-                } else {
-                    try s.skipValue()
-                }
-            }
+            try members(Scanner.synchronizationKeys) { _, s in status.waiting = try s.optionalString() }
             return status
         }
 
@@ -724,38 +717,18 @@ public enum FastWorkflowDecoder {
 
         mutating func checkInputs() throws {
             if literal("null") { return }
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "parameters") {
-                    try Scanner.once(&seen, 1)
-                    try s.checkParameters()
-                } else if Scanner.same(key, "artifacts") {
-                    try Scanner.once(&seen, 2)
-                    _ = try s.artifacts()
-                } else {
-                    try s.skipValue()
-                }
+            try members(Scanner.inputKeys) { i, s in
+                if i == 0 { try s.checkParameters() } else { _ = try s.artifacts() }
             }
         }
 
         mutating func checkOutputs() throws {
             if literal("null") { return }
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "parameters") {
-                    try Scanner.once(&seen, 1)
-                    try s.checkParameters()
-                } else if Scanner.same(key, "artifacts") {
-                    try Scanner.once(&seen, 2)
-                    _ = try s.artifacts()
-                } else if Scanner.same(key, "exitCode") {
-                    try Scanner.once(&seen, 4)
-                    try s.checkOptionalString()
-                } else if Scanner.same(key, "result") {
-                    try Scanner.once(&seen, 8)
-                    try s.checkOptionalString()
-                } else {
-                    try s.skipValue()
+            try members(Scanner.outputKeys) { i, s in
+                switch i {
+                case 0: try s.checkParameters()
+                case 1: _ = try s.artifacts()
+                default: try s.checkOptionalString()
                 }
             }
         }
@@ -763,17 +736,8 @@ public enum FastWorkflowDecoder {
         mutating func inputs() throws -> Inputs? {
             if literal("null") { return nil }
             var inputs = Inputs()
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "parameters") {
-                    try Scanner.once(&seen, 1)
-                    inputs.parameters = try s.parameters()
-                } else if Scanner.same(key, "artifacts") {
-                    try Scanner.once(&seen, 2)
-                    inputs.artifacts = try s.artifacts()
-                } else {
-                    try s.skipValue()
-                }
+            try members(Scanner.inputKeys) { i, s in
+                if i == 0 { inputs.parameters = try s.parameters() } else { inputs.artifacts = try s.artifacts() }
             }
             return inputs
         }
@@ -781,22 +745,12 @@ public enum FastWorkflowDecoder {
         mutating func outputs() throws -> Outputs? {
             if literal("null") { return nil }
             var outputs = Outputs()
-            var seen: UInt32 = 0
-            try rawObject { key, s in
-                if Scanner.same(key, "parameters") {
-                    try Scanner.once(&seen, 1)
-                    outputs.parameters = try s.parameters()
-                } else if Scanner.same(key, "artifacts") {
-                    try Scanner.once(&seen, 2)
-                    outputs.artifacts = try s.artifacts()
-                } else if Scanner.same(key, "exitCode") {
-                    try Scanner.once(&seen, 4)
-                    outputs.exitCode = try s.optionalString()
-                } else if Scanner.same(key, "result") {
-                    try Scanner.once(&seen, 8)
-                    outputs.result = try s.optionalString()
-                } else {
-                    try s.skipValue()
+            try members(Scanner.outputKeys) { i, s in
+                switch i {
+                case 0: outputs.parameters = try s.parameters()
+                case 1: outputs.artifacts = try s.artifacts()
+                case 2: outputs.exitCode = try s.optionalString()
+                default: outputs.result = try s.optionalString()
                 }
             }
             return outputs
