@@ -20,9 +20,21 @@ extension DemoCluster {
     /// Runs of `synthetic-checkout` scheduled at or after this instant fail (a change was deployed just before).
     static func checkoutBrokenSince(_ origin: Double) -> Double { checkoutLastRun(origin) - 20 * 60 }
 
-    /// Every archived workflow, newest first, whole (nodes included).
+    /// Every archived workflow, newest first, whole (nodes included): the archive the cluster was made with
+    /// and the runs fired since that have ended (the archive takes a workflow when it completes).
     public var archivedWorkflows: [JSONValue] {
-        var runs: [(Double, JSONValue)] = []
+        let now = self.now
+        let broken = DemoCluster.checkoutBrokenSince(origin)
+        var runs = madeArchive
+        for run in firedCheckoutRuns(upTo: now) where run.at + 1 + run.duration <= now {
+            runs.append((run.at, cronRun("synthetic-checkout", probe: "checkout-flow", at: run.at, fails: run.at >= broken, duration: run.duration)))
+        }
+        return runs.sorted { $0.at > $1.at }.map(\.workflow)
+    }
+
+    /// The cron runs up to the cluster's origin and an ordinary workflow that is only in the archive.
+    func archiveAtOrigin() -> [(at: Double, workflow: JSONValue)] {
+        var runs: [(at: Double, workflow: JSONValue)] = []
         let login = DemoCluster.loginCheckLastRun(origin)
         for k in 0..<12 {
             let at = login - Double(k) * 300
@@ -40,12 +52,7 @@ extension DemoCluster {
             runs.append((at, cronRun("nightly-report", probe: "report", at: at, fails: k == 4, duration: 900 + Double(k) * 31)))
         }
         runs.append((origin - 2 * 86_400 - 3_600, dataExport()))
-        // Runs fired since the cluster was made, once they ended (the archive takes a workflow when it completes).
-        let now = self.now
-        for run in firedCheckoutRuns(upTo: now) where run.at + 1 + run.duration <= now {
-            runs.append((run.at, cronRun("synthetic-checkout", probe: "checkout-flow", at: run.at, fails: run.at >= broken, duration: run.duration)))
-        }
-        return runs.sorted { $0.0 > $1.0 }.map { $0.1 }
+        return runs
     }
 
     /// `synthetic-checkout` goes on firing while the clock moves (live or manual): a run at each ten-minute mark

@@ -23,6 +23,8 @@ public final class DemoCluster: @unchecked Sendable {
     /// The instant the cluster was made at; designed workflows are placed relative to it.
     public let origin: Double
     public let namespace: String
+    /// The archive as the cluster was made (set once, in `init`): runs fired later are added when asked for.
+    private(set) var madeArchive: [(at: Double, workflow: JSONValue)] = []
     public let clock: DemoClock
     /// How many changes a watch can still catch up on; older resourceVersions are "too old" (410).
     public var maxKeptEvents: Int {
@@ -75,6 +77,7 @@ public final class DemoCluster: @unchecked Sendable {
         list = built.map { $0.1 }
         reindex()
         for wf in list { registerGonePods(of: wf) }
+        madeArchive = archiveAtOrigin()
         if clock != .frozen {
             // Objects carry versions below the cluster's, oldest first, all still resumable: a watch may start
             // from a workflow's own resourceVersion.

@@ -1,12 +1,13 @@
 import ArgoAPI
 import Foundation
 
-/// Deterministic pseudo-random numbers (SplitMix64), so a seed always gives the same cluster.
-struct SeededRandom {
+/// Deterministic pseudo-random numbers (SplitMix64), so a seed always gives the same cluster (and a test's
+/// random inputs repeat).
+public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

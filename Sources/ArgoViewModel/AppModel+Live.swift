@@ -64,12 +64,9 @@ extension AppModel {
             return []
         case .tooOld:
             // List again from scratch, keeping the selection by name; the watch restarts from the new list.
-            listWatch.active = false
             let selected = list.items.indices.contains(list.cursor.selected) ? list.items[list.cursor.selected].name : nil
             let cursor = list.cursor
-            let grouping = list.groupChildren
-            list = WorkflowListState()
-            list.groupChildren = grouping
+            restartList()
             list.cursor = cursor
             list.reselect = selected
             notice = "the watch fell too far behind: listing again"

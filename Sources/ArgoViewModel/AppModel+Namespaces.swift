@@ -75,6 +75,9 @@ extension AppModel {
     func switchNamespace(_ name: String) -> [Effect] {
         namespace = name
         restartList()
+        // The old namespace's watch events, still on their way, are dropped.
+        listWatch.generation += 1
+        listWatch.lost = false
         views = [.workflows]
         open = nil
         openStack = []
@@ -93,7 +96,5 @@ extension AppModel {
         list = WorkflowListState()
         list.groupChildren = grouping
         listWatch.active = false
-        listWatch.generation += 1
-        listWatch.lost = false
     }
 }

@@ -12,7 +12,10 @@ public struct ListQuery: Equatable, Sendable {
     public private(set) var phases: [String] = []
     public private(set) var template: String?
     public private(set) var labelTerms: [String] = []
+    /// The template and label terms, checked here; phases are checked on the status (the phase label can lag).
     private var selector: LabelSelector?
+    /// `nameWords` in lower case, for `accepts` (run on every row at every change).
+    private var loweredWords: [String] = []
 
     static let phaseNames: [String: [String]] = [
         "failed": ["Failed", "Error"], "error": ["Error"], "running": ["Running"], "pending": ["Pending"],
@@ -45,7 +48,8 @@ public struct ListQuery: Equatable, Sendable {
                 query.nameWords.append(word)
             }
         }
-        query.selector = query.labelSelector.flatMap(LabelSelector.init)
+        query.selector = query.checkedTerms.isEmpty ? nil : LabelSelector(query.checkedTerms.joined(separator: ","))
+        query.loweredWords = query.nameWords.map { $0.lowercased() }
         return .success(query)
     }
 
@@ -54,12 +58,13 @@ public struct ListQuery: Equatable, Sendable {
         return nil
     }
 
+    /// The template and label terms (the phases are checked on the status).
+    private var checkedTerms: [String] { (template.map { ["\(ListQuery.templateLabel)=\($0)"] } ?? []) + labelTerms }
+
     /// What the server is asked to select by (nil: nothing).
     public var labelSelector: String? {
-        var terms: [String] = []
-        if !phases.isEmpty { terms.append("workflows.argoproj.io/phase in (\(phases.joined(separator: ",")))") }
-        if let template { terms.append("\(ListQuery.templateLabel)=\(template)") }
-        terms += labelTerms
+        let phase = phases.isEmpty ? [] : ["workflows.argoproj.io/phase in (\(phases.joined(separator: ",")))"]
+        let terms = phase + checkedTerms
         return terms.isEmpty ? nil : terms.joined(separator: ",")
     }
 
@@ -68,15 +73,9 @@ public struct ListQuery: Equatable, Sendable {
 
     public func accepts(_ workflow: Workflow) -> Bool {
         let name = workflow.name.lowercased()
-        guard nameWords.allSatisfy({ name.contains($0.lowercased()) }) else { return false }
+        guard loweredWords.allSatisfy({ name.contains($0) }) else { return false }
         if !phases.isEmpty && !phases.contains(workflow.phase) { return false }
-        if let selector {
-            var labels = workflow.metadata.labels ?? [:]
-            // The phase label can lag behind the status; the status decides.
-            if !phases.isEmpty { labels["workflows.argoproj.io/phase"] = phases[0] }
-            return selector.matches(labels)
-        }
-        return true
+        return selector?.matches(workflow.metadata.labels ?? [:]) ?? true
     }
 }
 

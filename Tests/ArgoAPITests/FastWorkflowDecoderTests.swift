@@ -114,7 +114,7 @@ final class FastWorkflowDecoderTests: XCTestCase {
 
     /// Cut and scrambled real documents: the two decoders agree on every one (and nothing crashes).
     func testTruncatedAndScrambledFixtures() throws {
-        var random = SplitMix(seed: 7)
+        var random = SeededRandom(seed: 7)
         let alphabet = Array(#"{}[]":,0123456789-.eEtruefalsn \u\\"#.utf8) + [0x00, 0xFF, 0x0A]
         for (name, data) in try Self.fixtureData().prefix(12) {
             let bytes = [UInt8](data)
@@ -165,18 +165,5 @@ final class FastWorkflowDecoderTests: XCTestCase {
         let nodesJSON = try JSONEncoder().encode(workflow.nodes)
         XCTAssertEqual(try FastWorkflowDecoder.decodeNodes(nodesJSON), try JSONDecoder().decode([String: NodeStatus].self, from: nodesJSON))
         XCTAssertThrowsError(try FastWorkflowDecoder.decodeNodes(Data("{\"a\":".utf8)))
-    }
-}
-
-/// A small seeded generator, so that a failure of the scrambled documents repeats.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
