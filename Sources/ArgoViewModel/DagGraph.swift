@@ -92,8 +92,11 @@ extension NodeTree {
                 guard seen.insert(child).inserted else { continue }
                 if let u = owner[child] {
                     if u != t && !successors[t].contains(u) { successors[t].append(u) }
-                } else if let passing = nodes[child], passing.boundaryID == dagID, child != dagID {
-                    // A loop's TaskGroup, or a task without a row: look through it.
+                } else if let passing = nodes[child], child != dagID,
+                    passing.boundaryID == dagID || passing.boundaryID.flatMap({ owner[$0] }) == t
+                {
+                    // Look through what has no row: a loop's TaskGroup, a hidden task, or this task's own
+                    // containers (a container set's tasks after it hang off its last container).
                     pending += passing.children ?? []
                 }
             }

@@ -179,6 +179,21 @@ final class DagLanesTests: XCTestCase {
         XCTAssertEqual(finish[1], 799)
     }
 
+    /// A container set's dependents hang off its last container (a node with no row): the edge still runs
+    /// from the task, as in Argo's own object.
+    func testContainerSetEdgesFromARealObject() throws {
+        let url = TreeRulesTests.fixtureDirectory.appendingPathComponent("controller-operator_test__dagContainersetWf.json")
+        let workflow = try JSONDecoder().decode(Workflow.self, from: Data(contentsOf: url))
+        let tree = NodeTree(workflowName: workflow.name, nodes: workflow.nodes)
+        let root = try XCTUnwrap(tree.mainRoot)
+        let graph = try XCTUnwrap(tree.dagGraph(root))
+        let names = graph.tasks.map { e -> String in if case .node(let id) = tree.entries[e].kind { return tree.nodes[id]?.displayName ?? "?" } else { return "?" } }
+        let a: Int = try XCTUnwrap(names.firstIndex(of: "A"))
+        let b: Int = try XCTUnwrap(names.firstIndex(of: "B"))
+        XCTAssertEqual(graph.layout.successors[a], [b])
+        XCTAssertEqual(graph.layout.predecessors[b], [a])
+    }
+
     func testNestedDAGsFromARealObject() throws {
         let url = TreeRulesTests.fixtureDirectory.appendingPathComponent("util-util_test__nestedDAG.json")
         let workflow = try JSONDecoder().decode(Workflow.self, from: Data(contentsOf: url))
