@@ -61,6 +61,11 @@ struct Row {
 var rows: [Row] = []
 let arguments = Set(CommandLine.arguments.dropFirst())
 let quick = arguments.contains("--quick")
+/// `--only 1,6`: only those targets (2 and 4 come together); all when absent.
+let only: Set<Int>? = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
+    i + 1 < CommandLine.arguments.count ? Set(CommandLine.arguments[i + 1].split(separator: ",").compactMap { Int($0) }) : nil
+}
+func wants(_ target: Int) -> Bool { only.map { $0.contains(target) } ?? true }
 
 func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
 func mb(_ bytes: Double) -> String { String(format: "%.1f MB", bytes / 1e6) }
@@ -255,8 +260,8 @@ for size in sizes { generated[size.items] = workflow(items: size.items) }
 
 // MARK: 1. Decode and build
 
-print("1. decode and build (bytes → tree view-model drawn once), median of runs, Python json.loads on the same bytes")
-for size in sizes {
+if wants(1) { print("1. decode and build (bytes → tree view-model drawn once), median of runs, Python json.loads on the same bytes") }
+for size in sizes where wants(1) {
     let wf = generated[size.items]!
     let data = Data(wf.bytes)
     let path = work + "/\(wf.name).json"
@@ -285,8 +290,8 @@ do { try server.start(port: 0) } catch {
     fputs("argobench: cannot start the demo server: \(error)\n", stderr)
     exit(2)
 }
-print("2. argotop --headless opening \(big.name) from \(server.url) vs python3 fetching it with urllib and json.loads")
-if FileManager.default.isExecutableFile(atPath: argotop) {
+if wants(2) || wants(4) { print("2. argotop --headless opening \(big.name) from \(server.url) vs python3 fetching it with urllib and json.loads") }
+if wants(2) || wants(4), FileManager.default.isExecutableFile(atPath: argotop) {
     let ourArgs = ["--headless", "--server", server.url, "-n", "bench", "--size", "160x50", big.name]
     let peerScript = "import json, sys, urllib.request; json.loads(urllib.request.urlopen(sys.argv[1]).read())"
     let url = server.url + "/api/v1/workflows/bench/" + big.name
@@ -314,13 +319,13 @@ if FileManager.default.isExecutableFile(atPath: argotop) {
     let baseline = median((0..<3).map { _ in peakMemory(argotop, ["--headless", "--server", server.url, "-n", "bench", "--size", "160x50", "no-such-workflow"]) })
     report(Row(figure: "4 peak RSS of the same run without the workflow (404)", ours: mb(baseline), peer: "-",
         ratio: String(format: "workflow: %.1f× JSON", (peak - baseline) / size), target: "-", pass: nil))
-} else {
+} else if wants(2) || wants(4) {
     print("  no argotop binary beside the benchmark (\(argotop)): build it with swift build -c release")
 }
 
 // MARK: 3. Keys
 
-print("3. a key press to a new frame (model.handle + Screens.render), median")
+if wants(3) { print("3. a key press to a new frame (model.handle + Screens.render), median") }
 func keyFigures(items: Int, label: String) -> (down: Double, fold: Double, unfold: Double, members: Int) {
     let wf = decode(Data(generated[items]!.bytes))
     let model = openModel(wf)
@@ -350,7 +355,7 @@ func keyFigures(items: Int, label: String) -> (down: Double, fold: Double, unfol
     return (median(down), median(fold), median(unfold), items)
 }
 var downs: [String: Double] = [:]
-for size in sizes where size.items >= 2000 {
+for size in sizes where size.items >= 2000 && wants(3) {
     let f = keyFigures(items: size.items, label: size.label)
     downs[size.label] = f.down
     report(Row(figure: "3 key ↓ to frame, \(size.label) nodes", ours: ms(f.down), peer: "-", ratio: "-", target: "< 1 ms",
@@ -423,8 +428,8 @@ final class TerminalRun: @unchecked Sendable {
     }
 }
 
-print("6. bytes written to the terminal by one ↓ (ncurses front under script(1), 160x50, the 10,003-node tree, its group unfolded)")
-if FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), FileManager.default.isExecutableFile(atPath: argotop) {
+if wants(6) { print("6. bytes written to the terminal by one ↓ (ncurses front under script(1), 160x50, the 10,003-node tree, its group unfolded)") }
+if wants(6), FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), FileManager.default.isExecutableFile(atPath: argotop) {
     do {
         let command = "exec \(argotop) --server \(server.url) -n bench \(big.name)"
         let run = try TerminalRun(command, columns: 160, lines: 50)
@@ -451,14 +456,14 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), FileManager.
     } catch {
         print("  cannot run script(1): \(error)")
     }
-} else {
+} else if wants(6) {
     print("  needs /usr/bin/script (util-linux) and the argotop binary")
 }
 
 // MARK: 5. Bytes: the first screen of a list of 5,000 workflows; what opening leaves out
 
-print("5. bytes: argotop --headless --debug on a namespace of 5,000 workflows; the fields opening a workflow leaves out")
-if FileManager.default.isExecutableFile(atPath: argotop) {
+if wants(5) { print("5. bytes: argotop --headless --debug on a namespace of 5,000 workflows; the fields opening a workflow leaves out") }
+if wants(5), FileManager.default.isExecutableFile(atPath: argotop) {
     let crowd = DemoCluster(now: DemoCluster.frozenNow, ordinary: 5000)
     let crowdServer = DemoServer(cluster: crowd)
     do {
@@ -483,12 +488,14 @@ if FileManager.default.isExecutableFile(atPath: argotop) {
         print("  cannot start the second demo server: \(error)")
     }
 }
+if wants(5) {
 let leftOut = ["status.storedTemplates", "status.storedWorkflowTemplateSpec", "metadata.managedFields"]
 let excluded = Endpoints.getExclusions.split(separator: ",").map { $0.hasPrefix("-") ? String($0.dropFirst()) : String($0) }
 report(Row(figure: "5 opening leaves out " + leftOut.joined(separator: ", "), ours: leftOut.allSatisfy(excluded.contains) ? "yes" : "no",
     peer: "-", ratio: "-", target: "yes", pass: leftOut.allSatisfy(excluded.contains)))
 report(Row(figure: "5 a 10,000-node workflow running 1 min vs re-fetching on every change", ours: "not measured", peer: "-",
     ratio: "-", target: "≤ 10%", pass: nil))
+}
 
 server.stop()
 print("")
