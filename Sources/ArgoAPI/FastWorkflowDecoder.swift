@@ -16,7 +16,7 @@ public enum FastWorkflowDecoder {
     /// `status.nodes` alone (a `[String: NodeStatus]` document, as `status.compressedNodes` inflates to).
     public static func decodeNodes(_ data: Data) throws -> [String: NodeStatus] {
         let nodes: [String: NodeStatus]? = try? data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw, document: data)
+            var scanner = Scanner(raw, arena: UnreadArena())
             scanner.skipSpace()
             let nodes = try scanner.nodes()
             scanner.skipSpace()
@@ -33,7 +33,7 @@ public enum FastWorkflowDecoder {
     static func fast(_ data: Data) throws -> Workflow {
         // Where the value of status.nodes starts and ends, and the nodes read from it.
         let (range, nodes): (Range<Int>?, [String: NodeStatus]?) = try data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw, document: data)
+            var scanner = Scanner(raw, arena: UnreadArena())
             scanner.skipSpace()
             var found: (Range<Int>, [String: NodeStatus]?)?
             var statuses = 0
@@ -72,15 +72,34 @@ public enum FastWorkflowDecoder {
 
     // MARK: The scanner
 
-    /// A value of a document, checked, to be read when asked for.
-    struct UnreadJSON: @unchecked Sendable {
-        let document: Data
-        let range: Range<Int>
+    /// The values of one document a decode checked but left unread (nodes' inputs, outputs and
+    /// resourcesDuration), copied one after another into one buffer, so that the document itself can go.
+    final class UnreadArena: @unchecked Sendable {
+        /// Where one value is in `bytes`; a count of 0: no value.
+        struct Span: Equatable, Sendable {
+            var start: UInt32
+            var count: UInt32
+        }
+
+        static let none = Span(start: 0, count: 0)
+        private(set) var bytes: [UInt8] = []
+
+        /// Keeps a copy of `count` bytes at `start`; an empty span when the arena is past 4 GiB.
+        func keep(_ start: UnsafePointer<UInt8>, _ count: Int) -> Span {
+            guard count > 0, bytes.count + count < Int(UInt32.max) else { return UnreadArena.none }
+            let at = bytes.count
+            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+            return Span(start: UInt32(at), count: UInt32(count))
+        }
+
+        /// Room for `count` bytes: a document's size is more than its unread parts can take, and room that is
+        /// never written costs no memory (its pages are never touched), while growing by copies would.
+        func reserve(_ count: Int) { bytes.reserveCapacity(count) }
 
         /// The value read by `body`; nil if it cannot be (it was checked when the document was decoded).
-        func read<T>(_ body: (inout Scanner) throws -> T?) -> T? {
-            document.withUnsafeBytes { raw in
-                var scanner = Scanner(UnsafeRawBufferPointer(rebasing: raw[range]))
+        func read<T>(_ span: Span, _ body: (inout Scanner) throws -> T?) -> T? {
+            bytes.withUnsafeBytes { raw in
+                var scanner = Scanner(UnsafeRawBufferPointer(rebasing: raw[Int(span.start)..<Int(span.start + span.count)]))
                 return (try? body(&scanner)) ?? nil
             }
         }
@@ -91,11 +110,11 @@ public enum FastWorkflowDecoder {
         let count: Int
         var index = 0
         var depth = 0
-        /// The document the bytes are, when nodes may keep parts of it unread.
-        var document: Data?
+        /// Where nodes keep the parts they leave unread; nil: read them.
+        var arena: UnreadArena?
 
-        init(_ raw: UnsafeRawBufferPointer, document: Data? = nil) {
-            self.document = document
+        init(_ raw: UnsafeRawBufferPointer, arena: UnreadArena? = nil) {
+            self.arena = arena
             if let start = raw.baseAddress, raw.count > 0 {
                 base = start.assumingMemoryBound(to: UInt8.self)
                 count = raw.count
@@ -421,15 +440,49 @@ public enum FastWorkflowDecoder {
         mutating func nodes() throws -> [String: NodeStatus] {
             // Read into a list first: the map is then made at its size, never grown (and rehashed) on the way.
             var list: [(String, NodeStatus)] = []
-            try rawObject { key, scanner in
-                list.append((try Scanner.text(key), try scanner.node()))
+            // A node takes 300 bytes or more: room for them all, the pages never written cost nothing.
+            list.reserveCapacity((count - index) / 300 + 16)
+            arena?.reserve(count - index)
+            if try openObject() {
+                repeat {
+                    let key = try memberKey()
+                    let text = try Scanner.text(key)
+                    list.append((text, try node(key: key, keyText: text)))
+                } while try nextMember()
             }
             var nodes = [String: NodeStatus](minimumCapacity: list.count)
             for (id, node) in list {
                 // Duplicate ids: leave them to JSONDecoder.
                 guard nodes.updateValue(node, forKey: id) == nil else { throw Unsupported() }
             }
+            // A child's id is the text of the map's key for it: one storage for both (a copy per child otherwise).
+            for (_, node) in list {
+                guard let children = node.storage.children else { continue }
+                node.storage.children = children.map { id in nodes.index(forKey: id).map { nodes.keys[$0] } ?? id }
+            }
             return nodes
+        }
+
+        /// The last boundaryID read, as bytes of the document and as text: siblings share it.
+        var lastBoundary: (bytes: UnsafeBufferPointer<UInt8>, text: String)?
+
+        /// A string equal to `bytes` of the document when they are, else read: the same text shares one
+        /// storage instead of one copy per node.
+        @inline(__always) mutating func string(sameAs bytes: UnsafeBufferPointer<UInt8>, _ text: String) throws -> String {
+            guard let raw = try rawString() else { return try escapedString() }
+            if raw.count == bytes.count, memcmp(raw.baseAddress!, bytes.baseAddress!, raw.count) == 0 { return text }
+            return try Scanner.text(raw)
+        }
+
+        mutating func boundaryID() throws -> String? {
+            if literal("null") { return nil }
+            guard let raw = try rawString() else { return try escapedString() }
+            if let last = lastBoundary, last.bytes.count == raw.count, memcmp(raw.baseAddress!, last.bytes.baseAddress!, raw.count) == 0 {
+                return last.text
+            }
+            let text = try Scanner.text(raw)
+            lastBoundary = (raw, text)
+            return text
         }
 
         static let templateRefKeys: [StaticString] = ["name", "template"]
@@ -478,114 +531,148 @@ public enum FastWorkflowDecoder {
             return list
         }
 
-        /// One node, with the keys of `NodeStatus`'s synthesized Codable.
-        mutating func node() throws -> NodeStatus {
+        /// Opens an object: true when it has members (the first key is next), false when it was `{}`.
+        @inline(__always) mutating func openObject() throws -> Bool {
+            try expect(UInt8(ascii: "{"))
+            skipSpace()
+            if index < count, base[index] == UInt8(ascii: "}") {
+                index += 1
+                return false
+            }
+            return true
+        }
+
+        /// A member's key and its colon (keys with escapes: Unsupported); its value is next.
+        @inline(__always) mutating func memberKey() throws -> UnsafeBufferPointer<UInt8> {
+            guard let key = try rawString() else { throw Unsupported() }
+            try expect(UInt8(ascii: ":"))
+            skipSpace()
+            return key
+        }
+
+        /// After a member's value: true when another member follows, false at the object's end.
+        @inline(__always) mutating func nextMember() throws -> Bool {
+            skipSpace()
+            guard index < count else { throw Unsupported() }
+            let c = base[index]
+            index += 1
+            if c == UInt8(ascii: ",") { return true }
+            guard c == UInt8(ascii: "}") else { throw Unsupported() }
+            return false
+        }
+
+        /// One node, with the keys of `NodeStatus`'s synthesized Codable. A plain loop over the members into
+        /// locals, the node's box made once at the end: no closure captures, no copy-on-write checks per field.
+        mutating func node(key mapKey: UnsafeBufferPointer<UInt8>, keyText: String) throws -> NodeStatus {
+            let f = NodeStatus.Storage()
             var id: String?, name: String?, type: String?
-            var node = NodeStatus(id: "", name: "", type: "")
             var seen: UInt32 = 0
-            try rawObject { key, s in
-                let bit: UInt32
-                switch key.count {
-                case 2 where Scanner.same(key, "id"):
-                    bit = 1 << 0
-                    id = try s.string()
-                case 4 where Scanner.same(key, "name"):
-                    bit = 1 << 1
-                    name = try s.string()
-                case 4 where Scanner.same(key, "type"):
-                    bit = 1 << 2
-                    type = try s.string()
-                case 5 where Scanner.same(key, "phase"):
-                    bit = 1 << 3
-                    node.phase = try s.optionalString()
-                case 5 where Scanner.same(key, "podIP"):
-                    bit = 1 << 4
-                    node.podIP = try s.optionalString()
-                case 6 where Scanner.same(key, "inputs"):
-                    bit = 1 << 5
-                    if let document = s.document {
-                        s.skipSpace()
-                        let start = s.index
-                        try s.checkInputs()
-                        node.unreadInputs = UnreadJSON(document: document, range: start..<s.index)
-                    } else {
-                        node.inputs = try s.inputs()
+            if try openObject() {
+                repeat {
+                    let key = try memberKey()
+                    let bit: UInt32
+                    switch key.count {
+                    case 2 where Scanner.same(key, "id"):
+                        bit = 1 << 0
+                        id = try string(sameAs: mapKey, keyText)
+                    case 4 where Scanner.same(key, "name"):
+                        bit = 1 << 1
+                        name = try string()
+                    case 4 where Scanner.same(key, "type"):
+                        bit = 1 << 2
+                        type = try string()
+                    case 5 where Scanner.same(key, "phase"):
+                        bit = 1 << 3
+                        f.phase = try optionalString()
+                    case 5 where Scanner.same(key, "podIP"):
+                        bit = 1 << 4
+                        f.podIP = try optionalString()
+                    case 6 where Scanner.same(key, "inputs"):
+                        bit = 1 << 5
+                        if let arena {
+                            let start = index
+                            try checkInputs()
+                            f.unreadInputs = arena.keep(base + start, index - start)
+                            f.arena = arena
+                        } else {
+                            f.inputs = try inputs()
+                        }
+                    case 7 where Scanner.same(key, "message"):
+                        bit = 1 << 6
+                        f.message = try optionalString()
+                    case 7 where Scanner.same(key, "outputs"):
+                        bit = 1 << 7
+                        if let arena {
+                            let start = index
+                            try checkOutputs()
+                            f.unreadOutputs = arena.keep(base + start, index - start)
+                            f.arena = arena
+                        } else {
+                            f.outputs = try outputs()
+                        }
+                    case 8 where Scanner.same(key, "progress"):
+                        bit = 1 << 8
+                        f.progress = try optionalString()
+                    case 8 where Scanner.same(key, "children"):
+                        bit = 1 << 9
+                        f.children = try stringArray()
+                    case 8 where Scanner.same(key, "nodeFlag"):
+                        bit = 1 << 10
+                        f.nodeFlag = try nodeFlag()
+                    case 9 where Scanner.same(key, "startedAt"):
+                        bit = 1 << 11
+                        f.startedAt = try timestamp()
+                    case 10 where Scanner.same(key, "boundaryID"):
+                        bit = 1 << 12
+                        f.boundaryID = try boundaryID()
+                    case 10 where Scanner.same(key, "finishedAt"):
+                        bit = 1 << 13
+                        f.finishedAt = try timestamp()
+                    case 11 where Scanner.same(key, "displayName"):
+                        bit = 1 << 14
+                        f.displayName = try optionalString()
+                    case 11 where Scanner.same(key, "templateRef"):
+                        bit = 1 << 15
+                        f.templateRef = try templateRef()
+                    case 12 where Scanner.same(key, "templateName"):
+                        bit = 1 << 16
+                        f.templateName = try optionalString()
+                    case 12 where Scanner.same(key, "hostNodeName"):
+                        bit = 1 << 17
+                        f.hostNodeName = try optionalString()
+                    case 13 where Scanner.same(key, "outboundNodes"):
+                        bit = 1 << 18
+                        f.outboundNodes = try stringArray()
+                    case 17 where Scanner.same(key, "estimatedDuration"):
+                        bit = 1 << 19
+                        f.estimatedDuration = try optionalInt()
+                    case 17 where Scanner.same(key, "resourcesDuration"):
+                        bit = 1 << 20
+                        if let arena {
+                            let start = index
+                            try checkIntMap()
+                            f.unreadResources = arena.keep(base + start, index - start)
+                            f.arena = arena
+                        } else {
+                            f.resourcesDuration = try intMap()
+                        }
+                    case 21 where Scanner.same(key, "synchronizationStatus"):
+                        bit = 1 << 21
+                        f.synchronizationStatus = try synchronizationStatus()
+                    default:
+                        // Unknown keys are skipped; keys with escapes never get here (rawString gives nil).
+                        try skipValue()
+                        bit = 0
                     }
-                case 7 where Scanner.same(key, "message"):
-                    bit = 1 << 6
-                    node.message = try s.optionalString()
-                case 7 where Scanner.same(key, "outputs"):
-                    bit = 1 << 7
-                    if let document = s.document {
-                        s.skipSpace()
-                        let start = s.index
-                        try s.checkOutputs()
-                        node.unreadOutputs = UnreadJSON(document: document, range: start..<s.index)
-                    } else {
-                        node.outputs = try s.outputs()
-                    }
-                case 8 where Scanner.same(key, "progress"):
-                    bit = 1 << 8
-                    node.progress = try s.optionalString()
-                case 8 where Scanner.same(key, "children"):
-                    bit = 1 << 9
-                    node.children = try s.stringArray()
-                case 8 where Scanner.same(key, "nodeFlag"):
-                    bit = 1 << 10
-                    node.nodeFlag = try s.nodeFlag()
-                case 9 where Scanner.same(key, "startedAt"):
-                    bit = 1 << 11
-                    node.startedAt = try s.timestamp()
-                case 10 where Scanner.same(key, "boundaryID"):
-                    bit = 1 << 12
-                    node.boundaryID = try s.optionalString()
-                case 10 where Scanner.same(key, "finishedAt"):
-                    bit = 1 << 13
-                    node.finishedAt = try s.timestamp()
-                case 11 where Scanner.same(key, "displayName"):
-                    bit = 1 << 14
-                    node.displayName = try s.optionalString()
-                case 11 where Scanner.same(key, "templateRef"):
-                    bit = 1 << 15
-                    node.templateRef = try s.templateRef()
-                case 12 where Scanner.same(key, "templateName"):
-                    bit = 1 << 16
-                    node.templateName = try s.optionalString()
-                case 12 where Scanner.same(key, "hostNodeName"):
-                    bit = 1 << 17
-                    node.hostNodeName = try s.optionalString()
-                case 13 where Scanner.same(key, "outboundNodes"):
-                    bit = 1 << 18
-                    node.outboundNodes = try s.stringArray()
-                case 17 where Scanner.same(key, "estimatedDuration"):
-                    bit = 1 << 19
-                    node.estimatedDuration = try s.optionalInt()
-                case 17 where Scanner.same(key, "resourcesDuration"):
-                    bit = 1 << 20
-                    if let document = s.document {
-                        s.skipSpace()
-                        let start = s.index
-                        try s.checkIntMap()
-                        node.unreadResources = UnreadJSON(document: document, range: start..<s.index)
-                    } else {
-                        node.resourcesDuration = try s.intMap()
-                    }
-                case 21 where Scanner.same(key, "synchronizationStatus"):
-                    bit = 1 << 21
-                    node.synchronizationStatus = try s.synchronizationStatus()
-                default:
-                    // Unknown keys are skipped; keys with escapes never get here (rawString gives nil).
-                    try s.skipValue()
-                    return
-                }
-                guard seen & bit == 0 else { throw Unsupported() }
-                seen |= bit
+                    guard seen & bit == 0 else { throw Unsupported() }
+                    seen |= bit
+                } while try nextMember()
             }
             guard let id, let name, let type else { throw Unsupported() }
-            node.id = id
-            node.name = name
-            node.type = type
-            return node
+            f.id = id
+            f.name = name
+            f.type = type
+            return NodeStatus(storage: f)
         }
 
         mutating func intMap() throws -> [String: Int]? {

@@ -155,13 +155,15 @@ public struct SynchronizationStatus: Codable, Hashable, Sendable {
 /// and looking one up in `status.nodes`, sorting or passing it around then costs one reference count instead
 /// of one per field. Codable, Hashable and the properties are those of a plain struct with these fields.
 public struct NodeStatus: Codable, Hashable, Sendable {
+    /// The fields every node has (or most do) live in the box itself; the rare ones in `Rare`, made only for
+    /// the nodes that have one. Inputs, outputs and resourcesDuration as the fast decoder left them (checked,
+    /// unread) are spans of one `UnreadArena` per workflow. A box is about 250 bytes.
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline var id: String = ""
         @usableFromInline var name: String = ""
         @usableFromInline var displayName: String? = nil
         @usableFromInline var type: String = ""
         @usableFromInline var templateName: String? = nil
-        @usableFromInline var templateRef: TemplateRef? = nil
         @usableFromInline var phase: String? = nil
         @usableFromInline var boundaryID: String? = nil
         @usableFromInline var message: String? = nil
@@ -169,44 +171,104 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         @usableFromInline var finishedAt: Timestamp? = nil
         @usableFromInline var progress: String? = nil
         @usableFromInline var children: [String]? = nil
-        @usableFromInline var outboundNodes: [String]? = nil
         @usableFromInline var hostNodeName: String? = nil
-        @usableFromInline var readInputs: Inputs? = nil
-        @usableFromInline var readOutputs: Outputs? = nil
-        /// Inputs and outputs the fast decoder checked but left unread: read each time they are asked for
-        /// (only a step's details, the outputs column and child finding ask; never the tree).
-        var unreadInputs: FastWorkflowDecoder.UnreadJSON?
-        var unreadOutputs: FastWorkflowDecoder.UnreadJSON?
+        @usableFromInline var rare: Rare? = nil
+        /// Where unread inputs, outputs and resourcesDuration are; `UnreadArena.none` when absent.
+        var arena: FastWorkflowDecoder.UnreadArena? = nil
+        var unreadInputs = FastWorkflowDecoder.UnreadArena.none
+        var unreadOutputs = FastWorkflowDecoder.UnreadArena.none
+        var unreadResources = FastWorkflowDecoder.UnreadArena.none
 
+        /// The fields few nodes have, or that only the Codable path fills.
+        @usableFromInline final class Rare: @unchecked Sendable {
+            @usableFromInline var templateRef: TemplateRef? = nil
+            @usableFromInline var outboundNodes: [String]? = nil
+            @usableFromInline var inputs: Inputs? = nil
+            @usableFromInline var outputs: Outputs? = nil
+            @usableFromInline var synchronizationStatus: SynchronizationStatus? = nil
+            @usableFromInline var estimatedDuration: Int? = nil
+            @usableFromInline var resourcesDuration: [String: Int]? = nil
+            @usableFromInline var nodeFlag: NodeFlag? = nil
+            @usableFromInline var podIP: String? = nil
+
+            func copy() -> Rare {
+                let c = Rare()
+                c.templateRef = templateRef
+                c.outboundNodes = outboundNodes
+                c.inputs = inputs
+                c.outputs = outputs
+                c.synchronizationStatus = synchronizationStatus
+                c.estimatedDuration = estimatedDuration
+                c.resourcesDuration = resourcesDuration
+                c.nodeFlag = nodeFlag
+                c.podIP = podIP
+                return c
+            }
+        }
+
+        /// The rare fields' box, made when one is first set.
+        var rareBox: Rare {
+            if let rare { return rare }
+            let made = Rare()
+            rare = made
+            return made
+        }
+
+        @usableFromInline var templateRef: TemplateRef? {
+            get { rare?.templateRef }
+            set { if newValue != nil || rare != nil { rareBox.templateRef = newValue } }
+        }
+        @usableFromInline var outboundNodes: [String]? {
+            get { rare?.outboundNodes }
+            set { if newValue != nil || rare != nil { rareBox.outboundNodes = newValue } }
+        }
+        @usableFromInline var synchronizationStatus: SynchronizationStatus? {
+            get { rare?.synchronizationStatus }
+            set { if newValue != nil || rare != nil { rareBox.synchronizationStatus = newValue } }
+        }
+        @usableFromInline var estimatedDuration: Int? {
+            get { rare?.estimatedDuration }
+            set { if newValue != nil || rare != nil { rareBox.estimatedDuration = newValue } }
+        }
+        @usableFromInline var nodeFlag: NodeFlag? {
+            get { rare?.nodeFlag }
+            set { if newValue != nil || rare != nil { rareBox.nodeFlag = newValue } }
+        }
+        @usableFromInline var podIP: String? {
+            get { rare?.podIP }
+            set { if newValue != nil || rare != nil { rareBox.podIP = newValue } }
+        }
+
+        /// Read each time they are asked for when the fast decoder left them unread (only a step's details, the
+        /// outputs column and child finding ask; never the tree).
         @usableFromInline var inputs: Inputs? {
-            get { unreadInputs.map { $0.read { try $0.inputs() } } ?? readInputs }
+            get { unread(unreadInputs) { try $0.inputs() } ?? rare?.inputs }
             set {
-                readInputs = newValue
-                unreadInputs = nil
+                unreadInputs = FastWorkflowDecoder.UnreadArena.none
+                if newValue != nil || rare != nil { rareBox.inputs = newValue }
             }
         }
 
         @usableFromInline var outputs: Outputs? {
-            get { unreadOutputs.map { $0.read { try $0.outputs() } } ?? readOutputs }
+            get { unread(unreadOutputs) { try $0.outputs() } ?? rare?.outputs }
             set {
-                readOutputs = newValue
-                unreadOutputs = nil
+                unreadOutputs = FastWorkflowDecoder.UnreadArena.none
+                if newValue != nil || rare != nil { rareBox.outputs = newValue }
             }
         }
-        @usableFromInline var synchronizationStatus: SynchronizationStatus? = nil
-        @usableFromInline var estimatedDuration: Int? = nil
-        @usableFromInline var readResources: [String: Int]? = nil
-        var unreadResources: FastWorkflowDecoder.UnreadJSON?
 
         @usableFromInline var resourcesDuration: [String: Int]? {
-            get { unreadResources.map { $0.read { try $0.intMap() } } ?? readResources }
+            get { unread(unreadResources) { try $0.intMap() } ?? rare?.resourcesDuration }
             set {
-                readResources = newValue
-                unreadResources = nil
+                unreadResources = FastWorkflowDecoder.UnreadArena.none
+                if newValue != nil || rare != nil { rareBox.resourcesDuration = newValue }
             }
         }
-        @usableFromInline var nodeFlag: NodeFlag? = nil
-        @usableFromInline var podIP: String? = nil
+
+        private func unread<T>(_ span: FastWorkflowDecoder.UnreadArena.Span, _ body: (inout FastWorkflowDecoder.Scanner) throws -> T?) -> T? {
+            guard span.count > 0, let arena else { return nil }
+            return arena.read(span, body)
+        }
 
         init() {}
 
@@ -217,7 +279,6 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             c.displayName = displayName
             c.type = type
             c.templateName = templateName
-            c.templateRef = templateRef
             c.phase = phase
             c.boundaryID = boundaryID
             c.message = message
@@ -225,18 +286,12 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             c.finishedAt = finishedAt
             c.progress = progress
             c.children = children
-            c.outboundNodes = outboundNodes
             c.hostNodeName = hostNodeName
-            c.readInputs = readInputs
-            c.readOutputs = readOutputs
+            c.rare = rare?.copy()
+            c.arena = arena
             c.unreadInputs = unreadInputs
             c.unreadOutputs = unreadOutputs
-            c.synchronizationStatus = synchronizationStatus
-            c.estimatedDuration = estimatedDuration
-            c.readResources = readResources
             c.unreadResources = unreadResources
-            c.nodeFlag = nodeFlag
-            c.podIP = podIP
             return c
         }
     }
@@ -341,21 +396,7 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         set { unique.podIP = newValue }
     }
 
-    /// Inputs and outputs left unread by the fast decoder.
-    var unreadInputs: FastWorkflowDecoder.UnreadJSON? {
-        get { storage.unreadInputs }
-        set { unique.unreadInputs = newValue }
-    }
-
-    var unreadOutputs: FastWorkflowDecoder.UnreadJSON? {
-        get { storage.unreadOutputs }
-        set { unique.unreadOutputs = newValue }
-    }
-
-    var unreadResources: FastWorkflowDecoder.UnreadJSON? {
-        get { storage.unreadResources }
-        set { unique.unreadResources = newValue }
-    }
+    init(storage: Storage) { self.storage = storage }
 
     public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {
         storage = Storage()

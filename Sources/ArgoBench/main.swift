@@ -211,6 +211,21 @@ if arguments.contains("--profile") {
     exit(0)
 }
 
+// `--profile-decode`, `--profile-tree`: only decode, or only build the tree of, the 10,003-node workflow (for perf).
+if arguments.contains("--profile-decode") {
+    let data = Data(workflow(items: 2000).bytes)
+    var keep: [Workflow] = []
+    for _ in 0..<30 { keep.append(decode(data)) }
+    print(keep.count)
+    exit(0)
+}
+if arguments.contains("--profile-tree") {
+    let wf = decode(Data(workflow(items: 2000).bytes))
+    var keep: [NodeTree] = []
+    for _ in 0..<30 { keep.append(NodeTree(workflowName: wf.name, nodes: wf.nodes)) }
+    print(keep.count)
+    exit(0)
+}
 // `--serve N`: only serve a workflow of N items (3 + 5 × N nodes) on loopback, namespace bench, until killed.
 if let i = CommandLine.arguments.firstIndex(of: "--serve"), i + 1 < CommandLine.arguments.count, let items = Int(CommandLine.arguments[i + 1]) {
     let cluster = DemoCluster(now: DemoCluster.frozenNow, ordinary: 0)

@@ -7,7 +7,10 @@ import Foundation
 public enum Headless {
     public struct Outcome {
         public var screen: String
-        public var state: String
+        let model: AppModel
+        /// The state file's JSON, made when asked for (JSONSerialization wakes up parts of Foundation that cost
+        /// a few megabytes of memory: only `--state` pays for them).
+        public var state: String { Headless.stateJSON(model) }
     }
 
     public static func run(runtime: Runtime, keys: [Key], idleLimit: Double = 60) -> Outcome {
@@ -25,7 +28,7 @@ public enum Headless {
             runtime.waitUntilIdle(limit: idleLimit)
         }
         let canvas = Screens.render(runtime.model)
-        return Outcome(screen: canvas.lines.joined(separator: "\n"), state: stateJSON(runtime.model))
+        return Outcome(screen: canvas.lines.joined(separator: "\n"), model: runtime.model)
     }
 
     /// The state file: `{"view", "namespace", "workflow", "selected", "error", "requests", "bytesReceived"}`.

@@ -166,4 +166,79 @@ final class FastWorkflowDecoderTests: XCTestCase {
         XCTAssertEqual(try FastWorkflowDecoder.decodeNodes(nodesJSON), try JSONDecoder().decode([String: NodeStatus].self, from: nodesJSON))
         XCTAssertThrowsError(try FastWorkflowDecoder.decodeNodes(Data("{\"a\":".utf8)))
     }
+
+    /// The rare fields (kept in a box of their own, made when first set) are values too: a copy's change never
+    /// reaches the original, and a field set back to nil is nil.
+    func testRareFieldsAreValues() throws {
+        let text = #"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod","podIP":"10.0.0.1","templateRef":{"name":"t","template":"main"},"outboundNodes":["a"],"estimatedDuration":7,"nodeFlag":{"retried":true},"synchronizationStatus":{"waiting":"ns/Mutex/m"}},"x":{"id":"x","name":"x","type":"Pod"}}}}"#
+        let nodes = try FastWorkflowDecoder.decode(Data(text.utf8)).nodes
+        XCTAssertEqual(nodes, try JSONDecoder().decode(Workflow.self, from: Data(text.utf8)).nodes)
+        let original = nodes["w"]!
+        XCTAssertEqual(original.podIP, "10.0.0.1")
+        XCTAssertEqual(original.templateRef?.template, "main")
+        XCTAssertEqual(original.outboundNodes, ["a"])
+        XCTAssertEqual(original.estimatedDuration, 7)
+        XCTAssertEqual(original.nodeFlag?.retried, true)
+        XCTAssertEqual(original.synchronizationStatus?.waiting, "ns/Mutex/m")
+        var copy = original
+        copy.podIP = nil
+        copy.templateRef?.template = "other"
+        copy.outboundNodes?.append("b")
+        copy.estimatedDuration = nil
+        XCTAssertEqual(original.podIP, "10.0.0.1")
+        XCTAssertEqual(original.templateRef?.template, "main")
+        XCTAssertEqual(original.outboundNodes, ["a"])
+        XCTAssertEqual(original.estimatedDuration, 7)
+        XCTAssertNil(copy.podIP)
+        XCTAssertNil(copy.estimatedDuration)
+        XCTAssertEqual(copy.templateRef?.template, "other")
+        XCTAssertEqual(copy.outboundNodes, ["a", "b"])
+        // A node without rare fields reads nil for them all, and takes one when set.
+        var plain = nodes["x"]!
+        XCTAssertNil(plain.podIP)
+        XCTAssertNil(plain.templateRef)
+        XCTAssertNil(plain.synchronizationStatus)
+        plain.synchronizationStatus = SynchronizationStatus(waiting: "q")
+        XCTAssertEqual(plain.synchronizationStatus?.waiting, "q")
+        XCTAssertNil(nodes["x"]!.synchronizationStatus)
+    }
+
+    /// Inputs and outputs left unread are read from the decode's own copy of them, after the document is gone.
+    func testUnreadPartsOutliveTheDocument() throws {
+        let (name, data) = try Self.fixtureData().first { $0.0.contains("nestedDAG") } ?? Self.fixtureData()[0]
+        let reference = try JSONDecoder().decode(Workflow.self, from: data)
+        var fast: Workflow?
+        do {
+            // Bytes that live only in this scope.
+            let bytes = Data([UInt8](data))
+            fast = try FastWorkflowDecoder.fast(bytes)
+        }
+        let nodes = try XCTUnwrap(fast, name).nodes
+        XCTAssertTrue(reference.nodes.values.contains { $0.outputs != nil }, name)
+        for (id, node) in reference.nodes {
+            XCTAssertEqual(nodes[id]?.outputs, node.outputs, id)
+            XCTAssertEqual(nodes[id]?.inputs, node.inputs, id)
+            XCTAssertEqual(nodes[id]?.resourcesDuration, node.resourcesDuration, id)
+        }
+    }
+
+    /// A child's id in `children` shares its text's storage with the node's own id (one copy, not one per use).
+    func testChildIDsShareTheirNodesText() throws {
+        let cluster = DemoCluster(ordinary: 0)
+        let json = try XCTUnwrap(cluster.workflow(named: "db-fleet-audit-9h3kq"))
+        let nodes = try FastWorkflowDecoder.fast(Data(json.serialized())).nodes
+        func address(_ text: String) -> UnsafeRawPointer? {
+            var copy = text
+            return copy.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        var checked = 0
+        for node in nodes.values {
+            for child in node.children ?? [] where child.utf8.count > 15 {
+                guard let target = nodes[child] else { continue }
+                XCTAssertEqual(address(child), address(target.id), child)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
 }
