@@ -97,7 +97,8 @@ public final class CursesFront {
         for y in 0..<canvas.rows {
             for x in 0..<canvas.cols {
                 let cell = canvas[x, y]
-                if cell == .continuation { continue }
+                // The right half of a wide grapheme (whatever its style) belongs to the cell before it.
+                if cell.text.isEmpty { continue }
                 if !full, previous![x, y] == cell { continue }
                 var scalars = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
                 if scalars.isEmpty { scalars = [32] }
@@ -130,7 +131,7 @@ public final class CursesFront {
         if let pair = pairs[style] { attrs |= argotop_color_pair(pair) }
         switch style {
         case .selected: attrs |= argotop_attr_reverse()
-        case .header, .title, .keyName, .failed, .error: attrs |= argotop_attr_bold()
+        case .header, .title, .keyName, .failed, .error, .marker: attrs |= argotop_attr_bold()
         case .dim, .skipped: attrs |= argotop_attr_dim()
         default: break
         }
