@@ -10,7 +10,7 @@ import XCTest
 /// (newterm, xterm-256color) whose terminal is a file, so every byte is counted. No timing involved.
 final class SelectionBytesTests: XCTestCase {
     /// A looping DAG of 400 audits opened at 160x50, its group of items unfolded, the first item selected.
-    func openTree() throws -> AppModel {
+    static func openTree() throws -> AppModel {
         let json = DemoCluster.loopingDAG(name: "sel-400", namespace: "argo", items: 400, failing: [13, 110], now: DemoCluster.frozenNow)
         let wf = try FastWorkflowDecoder.decode(Data(json.serialized()))
         let model = AppModel(server: "t", namespace: "argo", now: DemoCluster.frozenNow)
@@ -28,7 +28,7 @@ final class SelectionBytesTests: XCTestCase {
     /// The selected row: a bold marker and reverse video over its name only; its icon keeps its colour and the
     /// rest of the row its styles.
     func testTheSelectionMarksTheNameNotTheWholeRow() throws {
-        let model = try openTree()
+        let model = try Self.openTree()
         _ = model.handle(.down)
         let canvas = Screens.render(model)
         let y = try XCTUnwrap(selectedLine(model, canvas))
@@ -45,7 +45,7 @@ final class SelectionBytesTests: XCTestCase {
     /// One ↓ or ↑ sends at most 300 bytes: the old and new names and markers, and what changed in the pane; never
     /// the rest of either row (the pod name of the new row is not sent again), never a clear.
     func testMovingTheSelectionSendsOnlyWhatChanged() throws {
-        let model = try openTree()
+        let model = try Self.openTree()
         let path = NSTemporaryDirectory() + "argotop-selection-\(getpid()).out"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let terminal = try XCTUnwrap(RecordedTerminal(term: "xterm-256color", cols: 160, rows: 50, path: path))
