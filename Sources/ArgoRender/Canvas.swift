@@ -1,6 +1,8 @@
 /// How a cell looks; each front maps these to its own colours and attributes.
 public enum Style: UInt8, Sendable {
     case normal, header, title, selected, dim, ok, failed, running, pending, skipped, warning, keyName, error
+    /// The selection's marker in column 0.
+    case marker
 }
 
 /// One terminal cell: a grapheme and its style. A wide grapheme occupies its cell and the next,
@@ -69,6 +71,27 @@ public struct Canvas: Equatable, Sendable {
         for column in max(0, x)..<min(cols, end ?? cols) {
             cells[y * cols + column].style = style
         }
+    }
+
+    /// A row's first field within `range`: from its first cell that is neither blank nor dim (a tree's guides)
+    /// to the last cell before a gap of two blanks (or the range's end), trailing blanks left out; nil when
+    /// the range holds no such cell.
+    public func firstField(y: Int, within range: Range<Int>) -> Range<Int>? {
+        guard y >= 0, y < rows else { return nil }
+        let range = max(0, range.lowerBound)..<min(cols, range.upperBound)
+        func blank(_ x: Int) -> Bool { cells[y * cols + x].text == " " }
+        guard let start = range.first(where: { !blank($0) && cells[y * cols + $0].style != .dim }) else { return nil }
+        var end = start + 1
+        var x = start + 1
+        while x < range.upperBound {
+            if blank(x) {
+                if x + 1 >= range.upperBound || blank(x + 1) { break }
+            } else {
+                end = x + 1
+            }
+            x += 1
+        }
+        return start..<end
     }
 
     /// The screen as plain text: one line a row, trailing spaces trimmed.

@@ -88,7 +88,7 @@ extension Screens {
             if let nowColumn, canvas[barX + nowColumn, y].text == " " {
                 canvas.put(model.ascii ? ":" : "┊", x: barX + nowColumn, y: y, style: .header)
             }
-            if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == open.cursor.selected { markSelected(y: y, model: model, field: nameField(row, stepWidth: stepWidth), into: &canvas) }
         }
     }
 }

@@ -105,7 +105,7 @@ extension Screens {
             x += stripCount + 1
             let status = cronStatus(row, model: model)
             canvas.put(DisplayText.truncate(DisplayText.sanitize(status), to: max(0, model.cols - x)), x: x, y: y, style: look.style == .ok ? .normal : look.style)
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == cursor.selected { markSelected(y: y, model: model, field: 3..<3 + nameWidth, into: &canvas) }
         }
     }
 
@@ -162,7 +162,7 @@ extension Screens {
             }
             x += exitWidth + 1
             message(wf, x: x, y: y, model: model, into: &canvas)
-            if index == runs.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == runs.cursor.selected { markSelected(y: y, model: model, field: 3..<3 + nameWidth, into: &canvas) }
         }
     }
 
@@ -228,7 +228,7 @@ extension Screens {
                 x = canvas.put(look.icon + " ", x: x, y: y, style: look.style)
                 canvas.put(latest.name + "  " + (latest.metadata.creationTimestamp.map { Format.age(model.now - $0.seconds) + " ago" } ?? ""), x: x, y: y)
             }
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == cursor.selected { markSelected(y: y, model: model, field: 3..<3 + nameWidth, into: &canvas) }
         }
     }
 
@@ -245,7 +245,7 @@ extension Screens {
         for (index, y) in visible(items.count, cursor: model.ops.archiveCursor, height: model.listHeight, firstLine: 2, model: model) {
             let x = listedWorkflow(items[index], y: y, nameWidth: nameWidth, from: false, model: model, into: &canvas)
             message(items[index], x: x, y: y, model: model, into: &canvas)
-            if index == model.ops.archiveCursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == model.ops.archiveCursor.selected { markSelected(y: y, model: model, field: 3..<3 + nameWidth, into: &canvas) }
         }
     }
 
@@ -263,6 +263,7 @@ extension Screens {
         }.max() ?? 0), max(20, model.cols / 3))
         let cursor = model.ops.lintCursor
         for (index, y) in visible(rows.count, cursor: cursor, height: model.listHeight, firstLine: 2, model: model) {
+            var field: Range<Int>?
             switch rows[index] {
             case .flag(let kind, let count):
                 var x = canvas.put((model.ascii ? "! " : "⚑ ") + kind.rawValue + " (\(Format.count(count)))", x: 1, y: y, style: .warning)
@@ -272,9 +273,10 @@ extension Screens {
                 let look = PhaseLook.of(phase: wf.phase, ascii: model.ascii)
                 canvas.put(look.icon, x: 3, y: y, style: look.style)
                 canvas.put(wf.name, x: 5, y: y, limit: 5 + nameWidth)
+                field = 5..<5 + nameWidth
                 canvas.put(flag.detail, x: 6 + nameWidth, y: y, style: .dim)
             }
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == cursor.selected { markSelected(y: y, model: model, field: field, into: &canvas) }
         }
     }
 

@@ -198,14 +198,18 @@ public enum Screens {
             if !flags.isEmpty { x = canvas.put(flags, x: x, y: y, style: .warning) }
             canvas.put(DisplayText.truncate(DisplayText.sanitize(waiting ?? wf.status?.message ?? ""), to: max(0, model.cols - x)), x: x, y: y,
                 style: look.style == .failed ? .failed : waiting != nil ? .warning : .normal)
-            if list.cursor.top + offset == list.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if list.cursor.top + offset == list.cursor.selected { markSelected(y: y, model: model, field: 3..<3 + nameWidth, into: &canvas) }
         }
     }
 
-    /// The selection shows as a bar and, for screens without colour or attributes, a marker in column 0.
-    static func markSelected(y: Int, model: AppModel, into canvas: inout Canvas) {
-        canvas.put(model.ascii ? ">" : "▶", x: 0, y: y)
-        canvas.fill(y: y, style: .selected)
+    /// The selection shows as a marker in column 0 (bold; the only sign on screens without attributes) and
+    /// reverse video over the row's name: its first field (from its first cell that is neither blank nor dim to
+    /// the first gap of two blanks) within `field`, the name's column when the screen knows it. The rest of the
+    /// row keeps its colours, and a move rewrites only the two names and markers, not two whole lines.
+    static func markSelected(y: Int, model: AppModel, field: Range<Int>? = nil, into canvas: inout Canvas) {
+        canvas.put(model.ascii ? ">" : "▶", x: 0, y: y, style: .marker)
+        guard let span = canvas.firstField(y: y, within: field ?? 1..<canvas.cols) else { return }
+        canvas.fill(y: y, from: span.lowerBound, to: span.upperBound, style: .selected)
     }
 
     static func header(_ columns: [(String, Int)], y: Int, into canvas: inout Canvas) {
@@ -269,7 +273,7 @@ public enum Screens {
                 drawChildRow(ref, row: row, layout: layout, y: y, model: model, into: &canvas)
             }
             drawLanes(row, y: y, model: model, lit: lit, into: &canvas)
-            if index == open.cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == open.cursor.selected { markSelected(y: y, model: model, field: nameField(row, stepWidth: layout.stepWidth), into: &canvas) }
         }
     }
 
@@ -313,6 +317,12 @@ public enum Screens {
             }
             messageX = x
         }
+    }
+
+    /// Where a tree row's name goes: after its guides, lanes and icon, to the end of the step column.
+    static func nameField(_ row: TreeRow, stepWidth: Int) -> Range<Int> {
+        let start = DisplayText.width(row.prefix) + 1
+        return start..<max(start, stepWidth + 1)
     }
 
     static func drawStepCell(
@@ -625,7 +635,7 @@ public enum Screens {
             let names = lock.holders.map { model.holderLabel($0) }
             let held = names.isEmpty ? "holder unknown" : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
             canvas.put(DisplayText.truncate(DisplayText.sanitize(held), to: max(0, model.cols - holdersX)), x: holdersX, y: y, style: names.isEmpty ? .dim : .normal)
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == cursor.selected { markSelected(y: y, model: model, field: 3..<3 + keyWidth, into: &canvas) }
         }
     }
 
@@ -651,6 +661,7 @@ public enum Screens {
         for index in cursor.top..<min(rows.count, cursor.top + height) {
             let y = 2 + index - cursor.top
             guard y < model.rows - 2 else { break }
+            var field: Range<Int>?
             switch rows[index] {
             case .heading(let text):
                 canvas.put(" " + text, x: 0, y: y, style: .header)
@@ -658,6 +669,7 @@ public enum Screens {
                 let wf = holder.workflow.flatMap { name in model.list.all.first { $0.name == name } }
                 let look = PhaseLook.of(phase: wf?.phase ?? "Running", ascii: model.ascii)
                 var hx = canvas.put(look.icon, x: 3, y: y, style: look.style)
+                field = hx + 1..<model.cols
                 hx = canvas.put(" " + DisplayText.sanitize(model.holderLabel(holder)), x: hx, y: y)
                 if let started = model.holdingSince(holder) {
                     canvas.put("  holding since " + Format.age(model.now - started.seconds) + " ago", x: hx, y: y, style: .dim)
@@ -665,12 +677,13 @@ public enum Screens {
             case .waiter(let waiter):
                 var wx = canvas.put(Format.ordinal(waiter.position).padded(to: 6), x: 3, y: y, style: .warning)
                 let name = waiter.nodeID != nil ? waiter.name + " of " + waiter.workflow.name : waiter.name
+                field = wx..<model.cols
                 wx = canvas.put(DisplayText.sanitize(name), x: wx, y: y)
                 if let since = waiter.since {
                     canvas.put("  waiting " + Format.age(model.now - since.seconds), x: wx, y: y, style: .dim)
                 }
             }
-            if index == cursor.selected { markSelected(y: y, model: model, into: &canvas) }
+            if index == cursor.selected { markSelected(y: y, model: model, field: field, into: &canvas) }
         }
     }
 

@@ -11,8 +11,7 @@ nonisolated(unsafe) private var cursesActive = false
 public final class CursesFront {
     let runtime: Runtime
     let clock: () -> Double
-    private var previous: Canvas?
-    private var pairs: [Style: Int32] = [:]
+    private let painter = CursesPainter()
 
     public init(runtime: Runtime, clock: @escaping () -> Double) {
         self.runtime = runtime
@@ -26,14 +25,9 @@ public final class CursesFront {
         initscr()
         cursesActive = true
         defer { restoreTerminal() }
-        raw()
-        noecho()
-        nonl()
-        keypad(stdscr, true)
-        nodelay(stdscr, true)
-        set_escdelay(25)
-        curs_set(0)
-        setUpColours()
+        CursesPainter.configureScreen()
+        let env = ProcessInfo.processInfo.environment
+        painter.setUpColours(enabled: env["NO_COLOR"] == nil && env["TERM"] != "dumb")
         runtime.perform(runtime.model.handle(.resize(cols: Int(argotop_cols()), rows: Int(argotop_rows()))))
         draw()
 
@@ -72,7 +66,7 @@ public final class CursesFront {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case argotop_key_resize():
-                previous = nil
+                painter.invalidate()
                 clear()
                 return .resize(cols: Int(argotop_cols()), rows: Int(argotop_rows()))
             default: return nil
@@ -92,50 +86,7 @@ public final class CursesFront {
     }
 
     private func draw() {
-        let canvas = Screens.render(runtime.model)
-        let full = previous == nil || previous!.cols != canvas.cols || previous!.rows != canvas.rows
-        for y in 0..<canvas.rows {
-            for x in 0..<canvas.cols {
-                let cell = canvas[x, y]
-                if cell == .continuation { continue }
-                if !full, previous![x, y] == cell { continue }
-                var scalars = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
-                if scalars.isEmpty { scalars = [32] }
-                _ = argotop_put_cell(Int32(y), Int32(x), &scalars, Int32(scalars.count), attributes(for: cell.style))
-            }
-        }
-        previous = canvas
-        refresh()
-    }
-
-    private func setUpColours() {
-        let env = ProcessInfo.processInfo.environment
-        guard has_colors(), env["NO_COLOR"] == nil, env["TERM"] != "dumb" else { return }
-        start_color()
-        use_default_colors()
-        let table: [(Style, Int16, Int16)] = [
-            (.title, Int16(COLOR_BLACK), Int16(COLOR_CYAN)), (.ok, Int16(COLOR_GREEN), -1),
-            (.failed, Int16(COLOR_RED), -1), (.error, Int16(COLOR_RED), -1), (.running, Int16(COLOR_CYAN), -1),
-            (.pending, Int16(COLOR_YELLOW), -1), (.warning, Int16(COLOR_YELLOW), Int16(COLOR_RED)),
-            (.keyName, Int16(COLOR_CYAN), -1), (.header, Int16(COLOR_YELLOW), -1),
-        ]
-        for (index, entry) in table.enumerated() {
-            init_pair(Int16(index + 1), entry.1, entry.2)
-            pairs[entry.0] = Int32(index + 1)
-        }
-    }
-
-    func attributes(for style: Style) -> Int32 {
-        var attrs: Int32 = 0
-        if let pair = pairs[style] { attrs |= argotop_color_pair(pair) }
-        switch style {
-        case .selected: attrs |= argotop_attr_reverse()
-        case .header, .title, .keyName, .failed, .error: attrs |= argotop_attr_bold()
-        case .dim, .skipped: attrs |= argotop_attr_dim()
-        default: break
-        }
-        if style == .title && pairs.isEmpty { attrs |= argotop_attr_reverse() }
-        return attrs
+        painter.paint(Screens.render(runtime.model))
     }
 
     private func installSignalHandlers() {

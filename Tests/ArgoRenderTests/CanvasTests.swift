@@ -55,4 +55,17 @@ final class CanvasTests: XCTestCase {
             XCTAssertTrue(PhaseLook.of(phase: phase, ascii: true).icon.unicodeScalars.allSatisfy { $0.isASCII })
         }
     }
+
+    /// The selection's span: a row's first field, after dim guides, up to a gap of two blanks, within a range.
+    func testFirstFieldSkipsGuidesAndStopsAtAGap() {
+        var canvas = Canvas(cols: 40, rows: 1)
+        var x = canvas.put(" ├─", x: 0, y: 0, style: .dim)
+        x = canvas.put("✔", x: x, y: 0, style: .ok)
+        canvas.put(" dump schema [+3]   template", x: x, y: 0)
+        XCTAssertEqual(canvas.firstField(y: 0, within: 1..<40), 3..<21, "from the icon when the range starts before it")
+        XCTAssertEqual(canvas.firstField(y: 0, within: 4..<40), 5..<21, "single blanks join words; two end the field")
+        XCTAssertEqual(canvas.firstField(y: 0, within: 4..<14), 5..<14, "clipped to the range")
+        XCTAssertNil(canvas.firstField(y: 0, within: 21..<24))
+        XCTAssertNil(canvas.firstField(y: 3, within: 0..<40))
+    }
 }
