@@ -10,7 +10,7 @@ import XCTest
 /// watch brings small summaries, and the whole workflow is read again at most once per cool-down, the tree then
 /// showing the latest state. No timing: the cool-down is made long and its end is delivered as its timer would.
 final class RunningWorkflowBytesTests: XCTestCase {
-    let name = "fleet-live-t3st1"
+    let workflowName = "fleet-live-t3st1"
     let items = 200
 
     func testARunningWorkflowIsReadAgainOncePerCoolDownWhileTheWatchBringsSummaries() throws {
@@ -19,18 +19,19 @@ final class RunningWorkflowBytesTests: XCTestCase {
         let cluster = session.cluster
         let model = session.model
         let failing: Set<Int> = [13, 77, 150]
-        let timeline = DemoCluster.loopingDAGTimeline(name: name, items: items, failing: failing)
-        let opened = try XCTUnwrap(cluster.runLoopingDAG(name: name, items: items, failing: failing, elapsed: timeline.lastItemStart / 2))
+        let timeline = DemoCluster.loopingDAGTimeline(name: workflowName, items: items, failing: failing)
+        let opened = try XCTUnwrap(cluster.runLoopingDAG(name: workflowName, items: items, failing: failing, elapsed: timeline.lastItemStart / 2))
         XCTAssertEqual(opened["status"]?["phase"]?.stringValue, "Running")
         // A cool-down that does not end by itself during the test: the test ends it, as its timer would.
         model.refreshBaseSeconds = 3600
         model.refreshSecondsPerMB = 0
-        XCTAssertTrue(session.start(workflow: name))
+        XCTAssertTrue(session.start(workflow: workflowName))
         XCTAssertEqual(reads(session), 1)
         let firstRead = try XCTUnwrap(model.open?.workflow)
         XCTAssertEqual(firstRead.nodes.count, nodeCount(opened))
 
         // The watch asks for the summary of each workflow and never for its nodes.
+        XCTAssertTrue(drain(session) { !session.requests("GET /api/v1/workflow-events/").isEmpty }, "the watch started")
         let watch = try XCTUnwrap(session.requests("GET /api/v1/workflow-events/").last)
         let fields = try XCTUnwrap(DemoServer.queryValue("fields", in: watch))
         XCTAssertFalse(fields.hasPrefix("-"), "an inclusion list: \(fields)")
@@ -59,13 +60,13 @@ final class RunningWorkflowBytesTests: XCTestCase {
             XCTAssertTrue(state.stale)
             XCTAssertEqual(state.workflow?.status?.progress, latest["status"]?["progress"]?.stringValue, "the summary is live")
             XCTAssertNotEqual(phases(state.workflow), phases(latest), "the nodes wait for the read")
-            // What the watch cost for all those changes: summaries, far less than one read of the workflow.
+            // What the watch cost for all those changes: summaries, under 2% of the objects it told about.
             let watchBytes = model.bytesReceived - bytesBefore
             let whole = FieldCleaner(Endpoints.getExclusions).clean(latest).serialized().count
-            XCTAssertLessThan(watchBytes * 20, whole, "\(changes - changesBefore) changes cost \(watchBytes) bytes; the object is \(whole)")
+            XCTAssertLessThan(watchBytes * 50, (changes - changesBefore) * whole, "\(changes - changesBefore) changes cost \(watchBytes) bytes; the object is \(whole)")
 
             // The cool-down ends: one read, and the tree shows the workflow as it is now.
-            session.runtime.perform(model.handle(.timer("nodes:\(cluster.namespace)/\(name)")))
+            session.runtime.perform(model.handle(.timer("nodes:\(cluster.namespace)/\(workflowName)")))
             XCTAssertTrue(session.runtime.waitUntilIdle(limit: 20))
             XCTAssertEqual(reads(session), round + 1)
             XCTAssertFalse(model.open?.stale ?? true)
@@ -74,7 +75,7 @@ final class RunningWorkflowBytesTests: XCTestCase {
             XCTAssertTrue(session.screen.contains(latest["status"]?["progress"]?.stringValue ?? "?"), session.screen)
         }
         // The timer again with no news in between: nothing to read.
-        session.runtime.perform(model.handle(.timer("nodes:\(cluster.namespace)/\(name)")))
+        session.runtime.perform(model.handle(.timer("nodes:\(cluster.namespace)/\(workflowName)")))
         XCTAssertTrue(session.runtime.waitUntilIdle(limit: 20))
         XCTAssertEqual(reads(session), 3)
     }
@@ -84,8 +85,8 @@ final class RunningWorkflowBytesTests: XCTestCase {
         let cluster = DemoCluster(ordinary: 0, clock: .manual)
         defer { cluster.stop() }
         let failing: Set<Int> = [3, 11]
-        let timeline = DemoCluster.loopingDAGTimeline(name: name, items: 30, failing: failing)
-        let start = try XCTUnwrap(cluster.runLoopingDAG(name: name, items: 30, failing: failing, elapsed: 0, interval: 0.5))
+        let timeline = DemoCluster.loopingDAGTimeline(name: workflowName, items: 30, failing: failing)
+        let start = try XCTUnwrap(cluster.runLoopingDAG(name: workflowName, items: 30, failing: failing, elapsed: 0, interval: 0.5))
         XCTAssertEqual(nodeCount(start), 2, "the root and list-databases")
         var last = start
         var counts: [Int] = []
@@ -101,7 +102,7 @@ final class RunningWorkflowBytesTests: XCTestCase {
         }
         XCTAssertEqual(counts, counts.sorted(), "nodes only appear")
         // Ended: the same as the finished workflow, but for its place in time and its resourceVersion.
-        let finished = DemoCluster.loopingDAG(name: name, namespace: cluster.namespace, items: 30, failing: failing, now: DemoCluster.frozenNow)
+        let finished = DemoCluster.loopingDAG(name: workflowName, namespace: cluster.namespace, items: 30, failing: failing, now: DemoCluster.frozenNow)
         XCTAssertEqual(nodeCount(last), nodeCount(finished))
         XCTAssertEqual(last["status"]?["phase"]?.stringValue, finished["status"]?["phase"]?.stringValue)
         XCTAssertEqual(last["status"]?["progress"]?.stringValue, finished["status"]?["progress"]?.stringValue)
@@ -109,18 +110,26 @@ final class RunningWorkflowBytesTests: XCTestCase {
         // Nothing more after its end.
         cluster.advance(by: 60)
         XCTAssertEqual(events(cluster, after: start).count, versions)
+
+        // Run from the instant the finished one is placed at, it has ended: byte for byte the finished one.
+        let other = DemoCluster(ordinary: 0, clock: .manual)
+        defer { other.stop() }
+        let ended = try XCTUnwrap(other.runLoopingDAG(name: workflowName, items: 30, failing: failing, elapsed: 90 * 60 - 2))
+        let withoutVersion = FieldCleaner("-metadata.resourceVersion")
+        XCTAssertEqual(String(decoding: withoutVersion.clean(ended).serialized(), as: UTF8.self),
+            String(decoding: withoutVersion.clean(finished).serialized(), as: UTF8.self))
     }
 
     // MARK: Helpers
 
     func reads(_ session: DemoSession) -> Int {
-        session.requests("GET /api/v1/workflows/\(session.cluster.namespace)/\(name)?").count
+        session.requests("GET /api/v1/workflows/\(session.cluster.namespace)/\(workflowName)?").count
     }
 
     /// The changes the cluster made to the workflow since `opened` (its first object).
     func events(_ cluster: DemoCluster, after opened: JSONValue) -> [JSONValue] {
         let version = Int(opened["metadata"]?["resourceVersion"]?.stringValue ?? "") ?? 0
-        return (cluster.events(after: version) ?? []).filter { $0.object["metadata"]?["name"]?.stringValue == name }.map(\.object)
+        return (cluster.events(after: version) ?? []).filter { $0.object["metadata"]?["name"]?.stringValue == workflowName }.map(\.object)
     }
 
     func nodeCount(_ workflow: JSONValue) -> Int {
