@@ -37,6 +37,8 @@ public final class DemoCluster: @unchecked Sendable {
         public var resourceVersion: Int
         public var type: String
         public var object: JSONValue
+        /// The cluster's instant when it happened.
+        public var time: Double = 0
     }
 
     private let state = NSCondition()
@@ -52,6 +54,7 @@ public final class DemoCluster: @unchecked Sendable {
     private var upcoming: [Change] = []
     private var changeOrder = 0
     private var spawner: Spawner?
+    private var runners: [Runner] = []
     private var gone: [String: (workflow: String, nodeID: String)] = [:]
     private var ticking = false
 
@@ -140,6 +143,13 @@ public final class DemoCluster: @unchecked Sendable {
         }
         guard time >= current else { return }
         while true {
+            // A running workflow's next write, when it comes before anything else due.
+            if let r = runners.indices.min(by: { runners[$0].next < runners[$1].next }), runners[r].next <= time,
+                upcoming.first.map({ runners[r].next < $0.time }) ?? true, spawner.map({ runners[r].next < $0.next }) ?? true
+            {
+                step(runner: r)
+                continue
+            }
             if let spawner, spawner.next <= time, upcoming.first.map({ spawner.next < $0.time }) ?? true {
                 spawn(at: spawner.next)
                 continue
@@ -251,7 +261,7 @@ public final class DemoCluster: @unchecked Sendable {
             reindex()
             type = "DELETED"
         }
-        eventLog.append(Event(resourceVersion: version, type: type, object: object))
+        eventLog.append(Event(resourceVersion: version, type: type, object: object, time: change.time))
         if eventLog.count > maxEvents {
             let dropped = eventLog.count - maxEvents
             compacted = eventLog[dropped - 1].resourceVersion
@@ -276,6 +286,41 @@ public final class DemoCluster: @unchecked Sendable {
         changeOrder += 1
         apply(Change(time: current, order: changeOrder, name: name, object: after))
         return byName[name].map { list[$0] }
+    }
+
+    /// A workflow the controller writes again and again while it runs: every `interval` seconds of cluster
+    /// time until `until`, `state` gives its object at that instant, or nil when nothing in it changed.
+    /// Called with the lock held or during init.
+    struct Runner {
+        var name: String
+        var next: Double
+        var interval: Double
+        var until: Double
+        var state: (Double) -> JSONValue?
+    }
+
+    /// Starts a runner (see `Runner`); its first write is `interval` seconds from now.
+    func run(_ name: String, every interval: Double, until: Double, object: @escaping (Double) -> JSONValue?) {
+        state.withLock {
+            runners.append(Runner(name: name, next: current + interval, interval: interval, until: until, state: object))
+        }
+    }
+
+    /// Applies a runner's next write (if its object changed) and moves it on, or ends it.
+    private func step(runner r: Int) {
+        let time = runners[r].next
+        current = max(current, time)
+        guard byName[runners[r].name] != nil else {
+            // Deleted (e.g. by an action): the controller has nothing left to write.
+            runners.remove(at: r)
+            return
+        }
+        if let object = runners[r].state(time) {
+            changeOrder += 1
+            apply(Change(time: time, order: changeOrder, name: runners[r].name, object: object))
+        }
+        runners[r].next = time + runners[r].interval
+        if time >= runners[r].until { runners.remove(at: r) }
     }
 
     /// The final form of a scripted workflow (nil when it is not scripted or the cluster is frozen).

@@ -18,7 +18,7 @@ extension DemoCluster {
     private static let auditTables = ["payments", "invoices", "refunds", "customers", "ledger_entries", "sessions"]
     private static let auditColumns = ["currency", "settled_at", "fee_cents", "customer_ref", "region", "notes", "updated_by"]
 
-    private struct AuditFailure {
+    struct AuditFailure {
         var step: Int
         var exitCode: Int?
         var message: String
@@ -52,28 +52,44 @@ extension DemoCluster {
         }
     }
 
-    /// - Parameter archived: items whose failed step's pod is gone, its log kept as the `main-logs` artifact.
-    static func loopingDAGBuilder(
-        name: String, namespace: String, items: Int, failing: Set<Int>, erroring: Set<Int>, now: Double,
-        archived: Set<Int> = []
-    ) -> WorkflowBuilder {
-        let wf = WorkflowBuilder(name: name, namespace: namespace, created: now - 90 * 60)
-        let parts = name.split(separator: "-")
-        let template = parts.count > 1 ? parts.dropLast().joined(separator: "-") : name
-        wf.labels = [("workflows.argoproj.io/workflow-template", template)]
-        wf.entrypoint = "audit-fleet"
-        var random = SeededRandom(seed: UInt64(fnv32a(name)))
-        let t0 = wf.created + 2
-        let listEnd = t0 + 34
-        let failingOrder = failing.sorted()
-
-        // Plan every item first: the root needs the outcome and the end time.
+    /// One item of the loop as it is planned: its database, its times, its steps' times, how it fails.
+    struct LoopingDAGPlan {
         struct Step { var start: Double; var end: Double }
         struct Item { var db: String; var start: Double; var end: Double; var steps: [Step]; var failure: AuditFailure? }
+        var created: Double
+        var t0: Double
+        var listEnd: Double
+        var items: [Item]
+        var itemsEnd: Double
+        var exitStart: Double
+        var finishedAt: Double { exitStart + 7 }
+        /// The phase the workflow ends in and its message.
+        var phase: String
+        var firstBad: Int?
+
+        /// Every instant something in the workflow starts or ends, in order.
+        var transitions: [Double] {
+            var times = [t0, listEnd, itemsEnd + 1, exitStart, exitStart + 6, finishedAt]
+            for item in items {
+                times += [item.start, item.end]
+                for step in item.steps { times += [step.start, step.end] }
+            }
+            return times.sorted()
+        }
+    }
+
+    /// The times and outcomes of a looping DAG (the same arguments give the same plan).
+    static func loopingDAGPlan(name: String, items: Int, failing: Set<Int>, erroring: Set<Int>, now: Double) -> LoopingDAGPlan {
+        var random = SeededRandom(seed: UInt64(fnv32a(name)))
+        let created = now - 90 * 60
+        let t0 = created + 2
+        let listEnd = t0 + 34
+        let failingOrder = failing.sorted()
+        typealias Step = LoopingDAGPlan.Step
         let parallelism = max(20, (items + 14) / 15)
         var slots = [Double](repeating: listEnd + 3, count: parallelism)
         var lastStart = listEnd + 2
-        var plan: [Item] = []
+        var plan: [LoopingDAGPlan.Item] = []
         for i in 0..<items {
             let db = "db-" + String(i).leftPadded(to: 3)
             let slot = slots.indices.min { slots[$0] < slots[$1] }!
@@ -92,43 +108,88 @@ extension DemoCluster {
             }
             let end = steps.last!.end + 1
             slots[slot] = end + 1
-            plan.append(Item(db: db, start: start, end: end, steps: steps, failure: failure))
+            plan.append(.init(db: db, start: start, end: end, steps: steps, failure: failure))
         }
         let itemsEnd = plan.map(\.end).max() ?? listEnd
-        let exitStart = itemsEnd + 2
-        wf.startedAt = t0
-        wf.finishedAt = exitStart + 7
-        let firstBad = plan.indices.first { plan[$0].failure != nil }
         let anyError = plan.contains { $0.failure?.phase == "Error" }
         let anyFailed = plan.contains { $0.failure?.phase == "Failed" }
-        wf.phase = anyFailed ? "Failed" : anyError ? "Error" : "Succeeded"
-        if let firstBad {
-            wf.message = "child '\(wf.nodeID("\(name).audit(\(firstBad):\(plan[firstBad].db))"))' failed"
-        }
-        let totalPods = 1 + plan.reduce(0) { $0 + $1.steps.count }
-        let goodPods = 1 + plan.reduce(0) { $0 + $1.steps.count - ($1.failure == nil ? 0 : 1) }
+        return LoopingDAGPlan(
+            created: created, t0: t0, listEnd: listEnd, items: plan, itemsEnd: itemsEnd, exitStart: itemsEnd + 2,
+            phase: anyFailed ? "Failed" : anyError ? "Error" : "Succeeded", firstBad: plan.indices.first { plan[$0].failure != nil })
+    }
 
-        let root = wf.add(.init(name: name, displayName: name, type: "DAG", template: "audit-fleet", phase: wf.phase, start: t0, end: itemsEnd + 1, message: wf.message, progress: "\(goodPods)/\(totalPods)"))
-        let databases = plan.map(\.db)
-        let list = wf.add(.init(name: "\(name).list-databases", displayName: "list-databases", type: "Pod", template: "list-databases", phase: "Succeeded", boundary: root, start: t0, end: listEnd, exitCode: 0, outputs: [("count", String(items)), ("databases", "[" + databases.prefix(3).map { "\"\($0)\"" }.joined(separator: ",") + (items > 3 ? ",…" : "") + "]")]), parent: root)
-        for (i, item) in plan.enumerated() {
+    /// - Parameter archived: items whose failed step's pod is gone, its log kept as the `main-logs` artifact.
+    static func loopingDAGBuilder(
+        name: String, namespace: String, items: Int, failing: Set<Int>, erroring: Set<Int>, now: Double,
+        archived: Set<Int> = []
+    ) -> WorkflowBuilder {
+        let plan = loopingDAGPlan(name: name, items: items, failing: failing, erroring: erroring, now: now)
+        return loopingDAGBuilder(name: name, namespace: namespace, plan: plan, archived: archived, at: nil)
+    }
+
+    /// The workflow of `plan` as it is at the instant `at` (nil: when it has ended): a node exists once it has
+    /// started, is Running until it ends (no end time, exit code, outputs or message before), and the steps
+    /// an item's failure leaves out show as Omitted when the item ends; the workflow runs until its exit
+    /// handler is done.
+    static func loopingDAGBuilder(
+        name: String, namespace: String, plan: LoopingDAGPlan, archived: Set<Int> = [], at: Double?
+    ) -> WorkflowBuilder {
+        let wf = WorkflowBuilder(name: name, namespace: namespace, created: plan.created)
+        let parts = name.split(separator: "-")
+        let template = parts.count > 1 ? parts.dropLast().joined(separator: "-") : name
+        wf.labels = [("workflows.argoproj.io/workflow-template", template)]
+        wf.entrypoint = "audit-fleet"
+        /// Whether the instant `t` has come.
+        func reached(_ t: Double) -> Bool { at.map { t <= $0 } ?? true }
+        let t0 = plan.t0
+        let listEnd = plan.listEnd
+        let itemsEnd = plan.itemsEnd
+        let exitStart = plan.exitStart
+        let workflowEnded = reached(plan.finishedAt)
+        wf.startedAt = t0
+        wf.finishedAt = workflowEnded ? plan.finishedAt : nil
+        wf.phase = workflowEnded ? plan.phase : "Running"
+        let finalMessage = plan.firstBad.map { "child '\(wf.nodeID("\(name).audit(\($0):\(plan.items[$0].db))"))' failed" }
+        if workflowEnded { wf.message = finalMessage }
+        // Pods that exist by now, and those that succeeded.
+        var totalPods = reached(t0) ? 1 : 0
+        var goodPods = reached(listEnd) ? 1 : 0
+        for item in plan.items {
+            for (s, step) in item.steps.enumerated() where reached(step.start) {
+                totalPods += 1
+                if reached(step.end) && item.failure?.step != s { goodPods += 1 }
+            }
+        }
+        let rootEnded = reached(itemsEnd + 1)
+        let root = wf.add(.init(name: name, displayName: name, type: "DAG", template: "audit-fleet", phase: rootEnded ? plan.phase : "Running", start: t0, end: rootEnded ? itemsEnd + 1 : nil, message: rootEnded ? finalMessage : nil, progress: "\(goodPods)/\(totalPods)"))
+        let databases = plan.items.map(\.db)
+        let items = plan.items.count
+        let listDone = reached(listEnd)
+        let list = wf.add(.init(name: "\(name).list-databases", displayName: "list-databases", type: "Pod", template: "list-databases", phase: listDone ? "Succeeded" : "Running", boundary: root, start: t0, end: listDone ? listEnd : nil, exitCode: listDone ? 0 : nil, outputs: listDone ? [("count", String(items)), ("databases", "[" + databases.prefix(3).map { "\"\($0)\"" }.joined(separator: ",") + (items > 3 ? ",…" : "") + "]")] : []), parent: root)
+        for (i, item) in plan.items.enumerated() where reached(item.start) {
             let itemName = "\(name).audit(\(i):\(item.db))"
             let failure = item.failure
             let failedStepID = failure.map { wf.nodeID("\(itemName).\(auditSteps[$0.step])") }
-            let done = item.steps.count - (failure == nil ? 0 : 1)
-            let dag = wf.add(.init(name: itemName, displayName: "audit(\(i):\(item.db))", type: "DAG", template: "audit-database", phase: failure?.phase ?? "Succeeded", boundary: root, start: item.start, end: item.end, message: failedStepID.map { "child '\($0)' \(failure!.phase == "Error" ? "errored" : "failed")" }, inputs: [("database", item.db)], progress: "\(done)/\(item.steps.count)"), parent: list)
+            let itemEnded = reached(item.end)
+            let started = item.steps.count { reached($0.start) }
+            let done = itemEnded ? item.steps.count - (failure == nil ? 0 : 1)
+                : item.steps.indices.count { reached(item.steps[$0].end) && failure?.step != $0 }
+            let dag = wf.add(.init(name: itemName, displayName: "audit(\(i):\(item.db))", type: "DAG", template: "audit-database", phase: itemEnded ? failure?.phase ?? "Succeeded" : "Running", boundary: root, start: item.start, end: itemEnded ? item.end : nil, message: itemEnded ? failedStepID.map { "child '\($0)' \(failure!.phase == "Error" ? "errored" : "failed")" } : nil, inputs: [("database", item.db)], progress: "\(done)/\(itemEnded ? item.steps.count : started)"), parent: list)
             var previous = dag
             for (s, step) in auditSteps.enumerated() {
                 let stepName = "\(itemName).\(step)"
                 if s >= item.steps.count {
+                    guard itemEnded else { break }
                     previous = wf.add(.init(name: stepName, displayName: step, type: "Skipped", template: step, phase: "Omitted", boundary: dag, message: "omitted: depends condition not met"), parent: previous)
                     continue
                 }
                 let times = item.steps[s]
+                guard reached(times.start) else { break }
+                let stepEnded = reached(times.end)
                 let fails = failure?.step == s
                 let job = "audit-\(item.db)-\(step.split(separator: "-").first!)"
                 var outputs: [(String, String)] = []
-                if !(fails && failure!.phase == "Error") {
+                if stepEnded && !(fails && failure!.phase == "Error") {
                     outputs = [("job_name", job), ("status", fails ? "failed" : "ok"), ("failure_reason", fails ? failure!.reason : "")]
                     if s == 2 {
                         if fails, let drift = failure!.drift {
@@ -139,14 +200,102 @@ extension DemoCluster {
                     }
                 }
                 var artifacts: [(String, String)] = []
-                if fails && archived.contains(i) {
+                if stepEnded && fails && archived.contains(i) {
                     let pod = PodName.generate(workflowName: name, nodeName: stepName, templateName: step, nodeID: wf.nodeID(stepName), format: wf.podNameFormat)
                     artifacts = [("main-logs", "\(name)/\(pod)/main.log")]
                 }
-                previous = wf.add(.init(name: stepName, displayName: step, type: "Pod", template: step, phase: fails ? failure!.phase : "Succeeded", boundary: dag, start: times.start, end: times.end, message: fails ? (failure!.exitCode.map { "Error (exit code \($0)): \(failure!.message)" } ?? failure!.message) : nil, exitCode: fails ? failure!.exitCode : 0, outputs: outputs, inputs: [("database", item.db)], artifacts: artifacts), parent: previous)
+                let phase = !stepEnded ? "Running" : fails ? failure!.phase : "Succeeded"
+                let message = stepEnded && fails ? (failure!.exitCode.map { "Error (exit code \($0)): \(failure!.message)" } ?? failure!.message) : nil
+                let exitCode = !stepEnded ? nil : fails ? failure!.exitCode : 0
+                previous = wf.add(.init(name: stepName, displayName: step, type: "Pod", template: step, phase: phase, boundary: dag, start: times.start, end: stepEnded ? times.end : nil, message: message, exitCode: exitCode, outputs: outputs, inputs: [("database", item.db)], artifacts: artifacts), parent: previous)
             }
         }
-        wf.add(.init(name: "\(name).onExit", displayName: "\(name).onExit", type: "Pod", template: "notify-slack", phase: "Succeeded", start: exitStart, end: exitStart + 6, exitCode: 0, inputs: [("status", wf.phase)]))
+        if reached(exitStart) {
+            let exitEnded = reached(exitStart + 6)
+            wf.add(.init(name: "\(name).onExit", displayName: "\(name).onExit", type: "Pod", template: "notify-slack", phase: exitEnded ? "Succeeded" : "Running", start: exitStart, end: exitEnded ? exitStart + 6 : nil, exitCode: exitEnded ? 0 : nil, inputs: [("status", plan.phase)]))
+        }
         return wf
+    }
+}
+
+extension DemoCluster {
+    /// When a looping DAG's steps happen, in seconds from its start: every item has started by
+    /// `lastItemStart`; its exit handler ends at `duration`.
+    public static func loopingDAGTimeline(name: String, items: Int, failing: Set<Int>, erroring: Set<Int> = []) -> (lastItemStart: Double, duration: Double) {
+        let plan = loopingDAGPlan(name: name, items: items, failing: failing, erroring: erroring, now: frozenNow)
+        return ((plan.items.map(\.start).max() ?? plan.t0) - plan.t0, plan.finishedAt - plan.t0)
+    }
+
+    /// Hosts a looping DAG (3 + 5 × items nodes once every item has started) that runs while the clock moves:
+    /// at the cluster's current instant it is `elapsed` seconds into its run; then, every `interval` seconds of
+    /// cluster time in which a step started or ended, the controller writes it again (one MODIFIED), as
+    /// `loopingDAG` would be at that instant, until it has ended. Returns the object as it is now.
+    @discardableResult
+    public func runLoopingDAG(
+        name: String, namespace: String? = nil, items: Int, failing: Set<Int>, erroring: Set<Int> = [], elapsed: Double,
+        interval: Double = 1
+    ) -> JSONValue? {
+        let instant = now
+        let start = instant - elapsed
+        // The plan puts its start 90 minutes minus 2 seconds before `now`.
+        let plan = DemoCluster.loopingDAGPlan(name: name, items: items, failing: failing, erroring: erroring, now: start + 90 * 60 - 2)
+        let running = RunningLoopingDAG(name: name, namespace: namespace ?? self.namespace, plan: plan)
+        let first = update(name) { _ in running.object(at: instant) }
+        run(name, every: max(0.01, interval), until: plan.finishedAt) { running.changed(at: $0) }
+        return first
+    }
+}
+
+/// The states of a running looping DAG. Nodes that did not change share their JSON with the state before
+/// (a watch keeps every state it sends; a 10,000-node object each time would be far too much memory).
+final class RunningLoopingDAG: @unchecked Sendable {
+    let name: String
+    let namespace: String
+    let plan: DemoCluster.LoopingDAGPlan
+    private let transitions: [Double]
+    private var shown = 0
+    private var nodes: [String: JSONValue] = [:]
+
+    init(name: String, namespace: String, plan: DemoCluster.LoopingDAGPlan) {
+        self.name = name
+        self.namespace = namespace
+        self.plan = plan
+        transitions = plan.transitions
+    }
+
+    /// How many of the workflow's starts and ends have happened by `time`.
+    private func happened(by time: Double) -> Int {
+        var low = 0, high = transitions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if transitions[mid] <= time { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The object at `time` (called from the cluster's lock, one at a time).
+    func object(at time: Double) -> JSONValue {
+        shown = happened(by: time)
+        let built = DemoCluster.loopingDAGBuilder(name: name, namespace: namespace, plan: plan, at: time).build()
+        return sharingNodes(built)
+    }
+
+    /// The object at `time` when something started or ended since the last one; nil otherwise.
+    func changed(at time: Double) -> JSONValue? {
+        happened(by: time) == shown ? nil : object(at: time)
+    }
+
+    private func sharingNodes(_ workflow: JSONValue) -> JSONValue {
+        guard case .object(var fields) = workflow, let s = fields.firstIndex(where: { $0.0 == "status" }),
+            case .object(var status) = fields[s].1, let n = status.firstIndex(where: { $0.0 == "nodes" }),
+            case .object(var map) = status[n].1
+        else { return workflow }
+        for i in map.indices {
+            let (id, node) = map[i]
+            if let known = nodes[id], known == node { map[i].1 = known } else { nodes[id] = node }
+        }
+        status[n].1 = .object(map)
+        fields[s].1 = .object(status)
+        return .object(fields)
     }
 }
