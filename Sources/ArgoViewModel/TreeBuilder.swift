@@ -123,10 +123,12 @@ public enum TreeBuilder {
         var item: Int
         var id: String
 
-        init(_ node: NodeStatus) {
+        init(_ node: NodeStatus) { self.init(node, item: TreeBuilder.itemIndex(node.shownName)) }
+
+        init(_ node: NodeStatus, item: Int) {
             started = node.startedAt?.seconds ?? 0
             name = node.shownName
-            item = TreeBuilder.itemIndex(name)
+            self.item = item
             id = node.id
         }
     }
@@ -195,6 +197,8 @@ public final class NodeTree: @unchecked Sendable {
     /// Steps and child workflows waiting on a lock (Pending with a lock message), drawn in the tree.
     public private(set) var queued = 0
     private var entryOfNode: [String: Int] = [:]
+    /// The node each entry shows (nil for groups and child workflows).
+    private var nodeOfEntry: [NodeStatus?] = []
     private var childForests: [String: Forest] = [:]
     /// DAG graphs built so far (`dagGraph`), by the DAG's entry.
     var dagGraphs: [Int: DagGraph] = [:]
@@ -235,16 +239,18 @@ public final class NodeTree: @unchecked Sendable {
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
         entryOfNode.reserveCapacity(all.count)
-        if nodes[workflowName] != nil, forest.roots.contains(workflowName) {
-            mainRoot = add(workflowName, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
+        if forest.isRoot(workflowName), let place = forest.index[workflowName] {
+            mainRoot = add(place, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
-        if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.roots.contains(exitID) {
-            exitRoot = add(exitID, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
+        if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.isRoot(exitID),
+            let place = forest.index[exitID]
+        {
+            exitRoot = add(place, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
-        queued = entries.reduce(0) { count, entry in
-            switch entry.kind {
-            case .node(let id):
-                return count + (all[id].map(NodeTree.waitsOnLock) == true ? 1 : 0)
+        queued = entries.indices.reduce(0) { count, e in
+            switch entries[e].kind {
+            case .node:
+                return count + (nodeOfEntry[e].map(NodeTree.waitsOnLock) == true ? 1 : 0)
             case .child(let name): return count + (refs[name]?.isQueued == true ? 1 : 0)
             case .group: return count
             }
@@ -258,41 +264,82 @@ public final class NodeTree: @unchecked Sendable {
 
     public func entry(ofNode id: String) -> Int? { entryOfNode[id] }
 
-    public func node(at entry: Int) -> NodeStatus? {
-        if case .node(let id) = entries[entry].kind { return nodes[id] }
-        return nil
-    }
+    public func node(at entry: Int) -> NodeStatus? { nodeOfEntry[entry] }
 
     // MARK: Building
 
+    /// The drawable structure of one workflow's nodes, on integer places: `ids[i]` and `list[i]` are the node
+    /// at place i, `children[i]` its drawn children (places, in sibling order). Built with one lookup by id per
+    /// node (its boundary or its group parent's claim), never by string-keyed maps of lists.
     final class Forest {
-        var children: [String: [String]] = [:]
-        var roots: Set<String> = []
+        let ids: [String]
+        let list: [NodeStatus]
+        let index: [String: Int32]
+        /// `argo get`'s item index of each node's shown name, or -1.
+        let items: [Int]
+        var children: [[Int32]]
+        private var root: [Bool]
 
         init(nodes: [String: NodeStatus]) {
-            // Pass 1: which nodes a StepGroup or Retry claims as its children.
-            var claimedBy: [String: String] = [:]
-            let groupParents = nodes.compactMap { TreeBuilder.kind(of: $0.value.type) == .groupParent ? $0.key : nil }
-            for id in groupParents.sorted() {
-                for child in nodes[id]!.children ?? [] where claimedBy[child] == nil { claimedBy[child] = id }
-            }
-            // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
-            for (id, node) in nodes {
-                guard TreeBuilder.kind(of: node.type) != nil else { continue }
-                if let parent = claimedBy[id], parent != id {
-                    children[parent, default: []].append(id)
-                } else if let boundary = node.boundaryID, !boundary.isEmpty {
-                    if boundary != id, let owner = nodes[boundary], TreeBuilder.kind(of: owner.type) == .boundary {
-                        children[boundary, default: []].append(id)
-                    }
-                } else {
-                    roots.insert(id)
+            let ids = Array(nodes.keys)
+            let list = Array(nodes.values)
+            self.ids = ids
+            self.list = list
+            let n = ids.count
+            var index = [String: Int32](minimumCapacity: n)
+            for (i, id) in ids.enumerated() { index[id] = Int32(i) }
+            self.index = index
+            let kinds = list.map { TreeBuilder.kind(of: $0.type) }
+            // Pass 1: which nodes a StepGroup or Retry claims as its children (the first by id wins).
+            var claimedBy = [Int32](repeating: -1, count: n)
+            let groupParents = (0..<n).filter { kinds[$0] == .groupParent }.sorted { ids[$0] < ids[$1] }
+            for p in groupParents {
+                for child in list[p].children ?? [] {
+                    if let c = index[child], claimedBy[Int(c)] < 0 { claimedBy[Int(c)] = Int32(p) }
                 }
             }
-            for key in children.keys {
-                children[key] = TreeBuilder.sorted(children[key]!, in: nodes)
+            // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
+            var children = [[Int32]](repeating: [], count: n)
+            var root = [Bool](repeating: false, count: n)
+            for i in 0..<n where kinds[i] != nil {
+                let parent = claimedBy[i]
+                if parent >= 0, Int(parent) != i {
+                    children[Int(parent)].append(Int32(i))
+                } else if let boundary = list[i].boundaryID, !boundary.isEmpty {
+                    if boundary != ids[i], let owner = index[boundary], kinds[Int(owner)] == .boundary {
+                        children[Int(owner)].append(Int32(i))
+                    }
+                } else {
+                    root[i] = true
+                }
             }
+            self.root = root
+            let items = list.map { TreeBuilder.itemIndex($0.shownName) }
+            self.items = items
+            // Siblings in order, as `TreeBuilder.before` orders them: start times and item indexes read once per
+            // node into arrays, names and ids looked at only to break a tie (no key copied per comparison).
+            let started = list.map { $0.startedAt?.seconds ?? 0 }
+            for i in 0..<n where children[i].count > 1 {
+                children[i].sort { a, b in
+                    let x = Int(a)
+                    let y = Int(b)
+                    if started[x] != started[y] { return started[x] < started[y] }
+                    if items[x] >= 0 && items[y] >= 0 {
+                        if items[x] != items[y] { return items[x] < items[y] }
+                    } else {
+                        let (p, q) = (list[x].shownName, list[y].shownName)
+                        if p != q { return p < q }
+                    }
+                    return ids[x] < ids[y]
+                }
+            }
+            self.children = children
         }
+
+        func isRoot(_ id: String) -> Bool { index[id].map { root[Int($0)] } ?? false }
+
+        /// The drawn children of the node `id` (places), in sibling order.
+        func kids(of id: String) -> [Int32] { index[id].map { children[Int($0)] } ?? [] }
     }
 
     /// (hidden, children indented as a group) for a node, per `argo get`'s filterNode.
@@ -303,36 +350,40 @@ public final class NodeTree: @unchecked Sendable {
         return (false, false)
     }
 
-    private func add(_ id: String, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
+    private func add(_ place: Int32, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
+        let i = Int(place)
+        let id = forest.ids[i]
         // A node is drawn once: entryOfNode also stops a cycle (an ancestor has its entry already).
-        guard entryOfNode[id] == nil, let node = nodes[id] else { return nil }
+        guard entryOfNode[id] == nil else { return nil }
+        let node = forest.list[i]
         let (hidden, groupIndent) = NodeTree.filter(node)
         let index = entries.count
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
+        nodeOfEntry.append(node)
         entryOfNode[id] = index
-        let kids = forest.children[id] ?? []
+        let kids = forest.children[i]
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
-        let loopOf: [String?] = kids.map { child in
-            guard let name = nodes[child]?.shownName, TreeBuilder.itemIndex(name) >= 0 else { return nil }
-            return loopName(name)
+        var loops: [Substring: [Int]] = [:]
+        var loopOf = [Substring?](repeating: nil, count: kids.count)
+        for (position, kid) in kids.enumerated() where forest.items[Int(kid)] >= 0 {
+            let loop = NodeTree.loopName(forest.list[Int(kid)].shownName)
+            loopOf[position] = loop
+            loops[loop, default: []].append(position)
         }
-        var loops: [String: [String]] = [:]
-        for (child, loop) in zip(kids, loopOf) {
-            if let loop { loops[loop, default: []].append(child) }
-        }
-        var placed: Set<String> = []
-        for (child, loop) in zip(kids, loopOf) where !placed.contains(child) {
-            if let loop, let members = loops[loop], members.count >= fanOutMinimum {
-                placed.formUnion(members)
-                let groupEntry = addGroup(loop, members: members, parent: index)
-                for member in members {
+        var placed = [Bool](repeating: false, count: kids.count)
+        for (position, kid) in kids.enumerated() where !placed[position] {
+            if let loop = loopOf[position], let members = loops[loop], members.count >= fanOutMinimum {
+                for m in members { placed[m] = true }
+                let places = members.map { kids[$0] }
+                let groupEntry = addGroup(String(loop), members: places, forest: forest, parent: index)
+                for member in places {
                     if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum) {
                         entries[groupEntry].children.append(e)
                     }
                 }
-                if case .group(let g) = entries[groupEntry].kind { groups[g].children = childCounts(members) }
+                if case .group(let g) = entries[groupEntry].kind { groups[g].children = childCounts(places, forest: forest) }
                 entries[index].children.append(groupEntry)
-            } else if let e = add(child, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
+            } else if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
@@ -362,53 +413,66 @@ public final class NodeTree: @unchecked Sendable {
     private func addChild(_ ref: ChildRef, parent: Int, fanOutMinimum: Int) -> Int {
         let index = entries.count
         entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
+        nodeOfEntry.append(nil)
         entryOfChild[ref.name] = index
         guard let forest = childForests[ref.name], nodes[ref.name] != nil, !onPath(ref.name, from: parent) else { return index }
         entryOfNode[ref.name] = index
-        for kid in forest.children[ref.name] ?? [] {
+        for kid in forest.kids(of: ref.name) {
             if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
-        if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.roots.contains(exit),
-            let e = add(exit, parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
+        if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.isRoot(exit),
+            let place = forest.index[exit], let e = add(place, parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
         {
             entries[index].children.append(e)
         }
         return index
     }
 
-    private func loopName(_ name: String) -> String {
-        name.utf8.firstIndex(of: UInt8(ascii: "(")).map { String(name[..<$0]) } ?? name
+    /// The loop's step name: the name before the item, `audit` for `audit(0:db-1)`.
+    static func loopName(_ name: String) -> Substring {
+        name.utf8.firstIndex(of: UInt8(ascii: "(")).map { name[..<$0] } ?? name[...]
     }
 
-    private func addGroup(_ name: String, members: [String], parent: Int) -> Int {
+    private func addGroup(_ name: String, members: [Int32], forest: Forest, parent: Int) -> Int {
         var byPhase: [String: Int] = [:]
-        for member in members { byPhase[nodes[member]?.phase ?? "", default: 0] += 1 }
+        var template: String?
+        var oneTemplate = true
+        for member in members {
+            let node = forest.list[Int(member)]
+            byPhase[node.phase ?? "", default: 0] += 1
+            if let name = node.templateName, oneTemplate {
+                if template == nil { template = name } else if template != name { oneTemplate = false }
+            }
+        }
         let counts = NodeTree.ordered(byPhase)
         let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
-        let templates = Set(members.compactMap { nodes[$0]?.templateName })
-        groups.append(FanOut(name: name, template: templates.count == 1 ? templates.first! : "", members: members,
+        groups.append(FanOut(name: name, template: oneTemplate ? template ?? "" : "", members: members.map { forest.ids[Int($0)] },
             counts: counts, phase: worst))
         let index = entries.count
         entries.append(Entry(kind: .group(groups.count - 1), hidden: false, groupIndent: false, parent: parent,
             key: "group:" + entries[parent].key + ":" + name))
+        nodeOfEntry.append(nil)
         return index
     }
 
     /// Counts of the children of a group's members; nil when no member created one.
-    private func childCounts(_ members: [String]) -> ChildCounts? {
-        guard members.contains(where: { !(childrenOfStep[$0]?.isEmpty ?? true) }) else { return nil }
+    private func childCounts(_ members: [Int32], forest: Forest) -> ChildCounts? {
+        guard !childrenOfStep.isEmpty, members.contains(where: { !(childrenOfStep[forest.ids[Int($0)]]?.isEmpty ?? true) }) else {
+            return nil
+        }
         var counts = ChildCounts()
         var byPhase: [String: Int] = [:]
         for member in members {
-            let kids = childrenOfStep[member] ?? []
+            let node = forest.list[Int(member)]
+            let kids = childrenOfStep[forest.ids[Int(member)]] ?? []
             if kids.isEmpty {
                 counts.total += 1
-                if let node = nodes[member], NodeTree.waitsOnLock(node) {
+                if NodeTree.waitsOnLock(node) {
                     counts.queued += 1
                 } else {
-                    byPhase[nodes[member]?.phase ?? "", default: 0] += 1
+                    byPhase[node.phase ?? "", default: 0] += 1
                 }
             }
             for kid in kids {
