@@ -161,7 +161,9 @@ public enum FastWorkflowDecoder {
             try expect(UInt8(ascii: "\""))
             let start = index
             var wide = false
-            while index < count {
+            while true {
+                skipPlain()
+                guard index < count else { throw Unsupported() }
                 let c = base[index]
                 if c == UInt8(ascii: "\"") {
                     index += 1
@@ -182,7 +184,32 @@ public enum FastWorkflowDecoder {
                 guard c >= 0x20 else { throw Unsupported() }
                 index += 1
             }
-            throw Unsupported()
+        }
+
+        /// Moves past the bytes of a string that need no look: printable ASCII other than `"` and `\`, eight at a
+        /// time while eight remain (then `index` is at the first byte that needs one, or within the last seven).
+        @inline(__always) mutating func skipPlain() {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self).littleEndian
+                // A byte flags (its high bit) when it is `"` or `\` (zero after the xor), below 0x20, or past ASCII.
+                // Borrows only run upwards, so the lowest flag is always a true one.
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let flags = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+                let special = flags & high
+                if special != 0 {
+                    index += special.trailingZeroBitCount / 8
+                    return
+                }
+                index += 8
+            }
+            while index < count {
+                let c = base[index]
+                guard c >= 0x20, c < 0x80, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") else { return }
+                index += 1
+            }
         }
 
         /// A string value, escapes read, UTF-8 checked.
@@ -370,7 +397,9 @@ public enum FastWorkflowDecoder {
             index += 1
             let start = index
             var wide = false
-            while index < count {
+            while true {
+                skipPlain()
+                guard index < count else { throw Unsupported() }
                 let c = base[index]
                 index += 1
                 if c == UInt8(ascii: "\"") {
@@ -401,7 +430,6 @@ public enum FastWorkflowDecoder {
                     throw Unsupported()
                 }
             }
-            throw Unsupported()
         }
 
         /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`

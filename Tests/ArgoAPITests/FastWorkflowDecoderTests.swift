@@ -241,4 +241,31 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 1000)
     }
+
+    /// Strings are scanned eight bytes at a time: a byte that needs a look (quote, backslash, control, past
+    /// ASCII, broken UTF-8) at every place of a word, in a read value and in a skipped one, reads as JSONDecoder
+    /// reads it (or fails as it does).
+    func testEveryPlaceOfAWordInAString() throws {
+        // Escaped quote, escaped backslash, \n and \u00e9 escapes; é and → raw; tab and 0x1F raw (not allowed);
+        // 0xFF and a lone 0xC3 (broken UTF-8).
+        let specials: [[UInt8]] = [[0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39],
+            Array("é".utf8), Array("→".utf8), [0x09], [0x1F], [0xFF], [0xC3]]
+        var checked = 0
+        for special in specials {
+            for before in 0..<18 {
+                let text = [UInt8](repeating: UInt8(ascii: "a"), count: before) + special + Array("tail-of-it".utf8)
+                for key in ["message", "templateScope"] {
+                    var doc = Array(#"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod",""#.utf8)
+                    doc += Array(key.utf8) + Array(#"":""#.utf8) + text + Array(#""}}}}"#.utf8)
+                    assertSameOutcome(Data(doc), "\(key) with \(special) after \(before) bytes")
+                    // The valid ones are read by the fast path itself, not handed back to JSONDecoder.
+                    if specials.firstIndex(of: special)! < 6 {
+                        XCTAssertEqual(try? FastWorkflowDecoder.fast(Data(doc)), try JSONDecoder().decode(Workflow.self, from: Data(doc)))
+                    }
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertEqual(checked, 360)
+    }
 }
