@@ -589,6 +589,14 @@ public enum FastWorkflowDecoder {
             return false
         }
 
+        /// With an arena: the value checked by `check` and kept unread (its span); without one, nil (read it).
+        @inline(__always) mutating func keptUnread(_ check: (inout Scanner) throws -> Void) throws -> UnreadArena.Span? {
+            guard let arena else { return nil }
+            let start = index
+            try check(&self)
+            return arena.keep(base + start, index - start)
+        }
+
         /// One node, with the keys of `NodeStatus`'s synthesized Codable. A plain loop over the members into
         /// locals, the node's box made once at the end: no closure captures, no copy-on-write checks per field.
         mutating func node(key mapKey: UnsafeBufferPointer<UInt8>, keyText: String) throws -> NodeStatus {
@@ -617,10 +625,8 @@ public enum FastWorkflowDecoder {
                         f.podIP = try optionalString()
                     case 6 where Scanner.same(key, "inputs"):
                         bit = 1 << 5
-                        if let arena {
-                            let start = index
-                            try checkInputs()
-                            f.unreadInputs = arena.keep(base + start, index - start)
+                        if let span = try keptUnread({ try $0.checkInputs() }) {
+                            f.unreadInputs = span
                             f.arena = arena
                         } else {
                             f.inputs = try inputs()
@@ -630,10 +636,8 @@ public enum FastWorkflowDecoder {
                         f.message = try optionalString()
                     case 7 where Scanner.same(key, "outputs"):
                         bit = 1 << 7
-                        if let arena {
-                            let start = index
-                            try checkOutputs()
-                            f.unreadOutputs = arena.keep(base + start, index - start)
+                        if let span = try keptUnread({ try $0.checkOutputs() }) {
+                            f.unreadOutputs = span
                             f.arena = arena
                         } else {
                             f.outputs = try outputs()
@@ -676,10 +680,8 @@ public enum FastWorkflowDecoder {
                         f.estimatedDuration = try optionalInt()
                     case 17 where Scanner.same(key, "resourcesDuration"):
                         bit = 1 << 20
-                        if let arena {
-                            let start = index
-                            try checkIntMap()
-                            f.unreadResources = arena.keep(base + start, index - start)
+                        if let span = try keptUnread({ try $0.checkIntMap() }) {
+                            f.unreadResources = span
                             f.arena = arena
                         } else {
                             f.resourcesDuration = try intMap()
