@@ -330,24 +330,11 @@ public enum FastWorkflowDecoder {
 
         /// The same with keys as bytes in place (keys with escapes: Unsupported).
         @inline(__always) mutating func rawObject(_ member: (UnsafeBufferPointer<UInt8>, inout Scanner) throws -> Void) throws {
-            try expect(UInt8(ascii: "{"))
-            skipSpace()
-            if index < count, base[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            while true {
-                guard let key = try rawString() else { throw Unsupported() }
-                try expect(UInt8(ascii: ":"))
-                skipSpace()
+            guard try openObject() else { return }
+            repeat {
+                let key = try memberKey()
                 try member(key, &self)
-                skipSpace()
-                guard index < count else { throw Unsupported() }
-                let c = base[index]
-                index += 1
-                if c == UInt8(ascii: "}") { return }
-                guard c == UInt8(ascii: ",") else { throw Unsupported() }
-            }
+            } while try nextMember()
         }
 
         /// The elements of an array.
@@ -498,16 +485,14 @@ public enum FastWorkflowDecoder {
         /// storage instead of one copy per node.
         @inline(__always) mutating func string(sameAs bytes: UnsafeBufferPointer<UInt8>, _ text: String) throws -> String {
             guard let raw = try rawString() else { return try escapedString() }
-            if raw.count == bytes.count, memcmp(raw.baseAddress!, bytes.baseAddress!, raw.count) == 0 { return text }
+            if Scanner.same(raw, bytes) { return text }
             return try Scanner.text(raw)
         }
 
         mutating func boundaryID() throws -> String? {
             if literal("null") { return nil }
             guard let raw = try rawString() else { return try escapedString() }
-            if let last = lastBoundary, last.bytes.count == raw.count, memcmp(raw.baseAddress!, last.bytes.baseAddress!, raw.count) == 0 {
-                return last.text
-            }
+            if let last = lastBoundary, Scanner.same(raw, last.bytes) { return last.text }
             let text = try Scanner.text(raw)
             lastBoundary = (raw, text)
             return text
@@ -540,6 +525,11 @@ public enum FastWorkflowDecoder {
 
         @inline(__always) static func same(_ key: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
             key.count == word.utf8CodeUnitCount && memcmp(key.baseAddress!, word.utf8Start, key.count) == 0
+        }
+
+        /// Two runs of bytes of the document with the same content.
+        @inline(__always) static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
         }
 
         mutating func timestamp() throws -> Timestamp? {
@@ -813,7 +803,7 @@ public enum FastWorkflowDecoder {
                 var n = 0
                 try rawObject { key, s in
                     if n < 8 {
-                        for k in keys[0..<n] where k.count == key.count && memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0 {
+                        for k in keys[0..<n] where Scanner.same(k, key) {
                             throw Unsupported()
                         }
                         keys[n] = key

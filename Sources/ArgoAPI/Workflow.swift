@@ -179,8 +179,8 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         var unreadOutputs = FastWorkflowDecoder.UnreadArena.none
         var unreadResources = FastWorkflowDecoder.UnreadArena.none
 
-        /// The fields few nodes have, or that only the Codable path fills.
-        @usableFromInline final class Rare: @unchecked Sendable {
+        /// The fields few nodes have, or that only the Codable path fills: a box made when one is first set.
+        @usableFromInline struct RareFields {
             @usableFromInline var templateRef: TemplateRef? = nil
             @usableFromInline var outboundNodes: [String]? = nil
             @usableFromInline var inputs: Inputs? = nil
@@ -190,78 +190,68 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             @usableFromInline var resourcesDuration: [String: Int]? = nil
             @usableFromInline var nodeFlag: NodeFlag? = nil
             @usableFromInline var podIP: String? = nil
-
-            func copy() -> Rare {
-                let c = Rare()
-                c.templateRef = templateRef
-                c.outboundNodes = outboundNodes
-                c.inputs = inputs
-                c.outputs = outputs
-                c.synchronizationStatus = synchronizationStatus
-                c.estimatedDuration = estimatedDuration
-                c.resourcesDuration = resourcesDuration
-                c.nodeFlag = nodeFlag
-                c.podIP = podIP
-                return c
-            }
         }
 
-        /// The rare fields' box, made when one is first set.
-        var rareBox: Rare {
-            if let rare { return rare }
-            let made = Rare()
-            rare = made
-            return made
+        @usableFromInline final class Rare: @unchecked Sendable {
+            @usableFromInline var fields: RareFields
+            init(_ fields: RareFields = RareFields()) { self.fields = fields }
+        }
+
+        /// Sets a rare field, making the box only for a value.
+        private func setRare<T>(_ field: WritableKeyPath<RareFields, T?>, _ value: T?) {
+            guard value != nil || rare != nil else { return }
+            if rare == nil { rare = Rare() }
+            rare!.fields[keyPath: field] = value
         }
 
         @usableFromInline var templateRef: TemplateRef? {
-            get { rare?.templateRef }
-            set { if newValue != nil || rare != nil { rareBox.templateRef = newValue } }
+            get { rare?.fields.templateRef }
+            set { setRare(\.templateRef, newValue) }
         }
         @usableFromInline var outboundNodes: [String]? {
-            get { rare?.outboundNodes }
-            set { if newValue != nil || rare != nil { rareBox.outboundNodes = newValue } }
+            get { rare?.fields.outboundNodes }
+            set { setRare(\.outboundNodes, newValue) }
         }
         @usableFromInline var synchronizationStatus: SynchronizationStatus? {
-            get { rare?.synchronizationStatus }
-            set { if newValue != nil || rare != nil { rareBox.synchronizationStatus = newValue } }
+            get { rare?.fields.synchronizationStatus }
+            set { setRare(\.synchronizationStatus, newValue) }
         }
         @usableFromInline var estimatedDuration: Int? {
-            get { rare?.estimatedDuration }
-            set { if newValue != nil || rare != nil { rareBox.estimatedDuration = newValue } }
+            get { rare?.fields.estimatedDuration }
+            set { setRare(\.estimatedDuration, newValue) }
         }
         @usableFromInline var nodeFlag: NodeFlag? {
-            get { rare?.nodeFlag }
-            set { if newValue != nil || rare != nil { rareBox.nodeFlag = newValue } }
+            get { rare?.fields.nodeFlag }
+            set { setRare(\.nodeFlag, newValue) }
         }
         @usableFromInline var podIP: String? {
-            get { rare?.podIP }
-            set { if newValue != nil || rare != nil { rareBox.podIP = newValue } }
+            get { rare?.fields.podIP }
+            set { setRare(\.podIP, newValue) }
         }
 
         /// Read each time they are asked for when the fast decoder left them unread (only a step's details, the
         /// outputs column and child finding ask; never the tree).
         @usableFromInline var inputs: Inputs? {
-            get { unread(unreadInputs) { try $0.inputs() } ?? rare?.inputs }
+            get { unread(unreadInputs) { try $0.inputs() } ?? rare?.fields.inputs }
             set {
                 unreadInputs = FastWorkflowDecoder.UnreadArena.none
-                if newValue != nil || rare != nil { rareBox.inputs = newValue }
+                setRare(\.inputs, newValue)
             }
         }
 
         @usableFromInline var outputs: Outputs? {
-            get { unread(unreadOutputs) { try $0.outputs() } ?? rare?.outputs }
+            get { unread(unreadOutputs) { try $0.outputs() } ?? rare?.fields.outputs }
             set {
                 unreadOutputs = FastWorkflowDecoder.UnreadArena.none
-                if newValue != nil || rare != nil { rareBox.outputs = newValue }
+                setRare(\.outputs, newValue)
             }
         }
 
         @usableFromInline var resourcesDuration: [String: Int]? {
-            get { unread(unreadResources) { try $0.intMap() } ?? rare?.resourcesDuration }
+            get { unread(unreadResources) { try $0.intMap() } ?? rare?.fields.resourcesDuration }
             set {
                 unreadResources = FastWorkflowDecoder.UnreadArena.none
-                if newValue != nil || rare != nil { rareBox.resourcesDuration = newValue }
+                setRare(\.resourcesDuration, newValue)
             }
         }
 
@@ -287,7 +277,7 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             c.progress = progress
             c.children = children
             c.hostNodeName = hostNodeName
-            c.rare = rare?.copy()
+            c.rare = rare.map { Rare($0.fields) }
             c.arena = arena
             c.unreadInputs = unreadInputs
             c.unreadOutputs = unreadOutputs

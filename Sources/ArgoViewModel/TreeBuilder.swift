@@ -316,22 +316,10 @@ public final class NodeTree: @unchecked Sendable {
             self.root = root
             let items = list.map { TreeBuilder.itemIndex($0.shownName) }
             self.items = items
-            // Siblings in order, as `TreeBuilder.before` orders them: start times and item indexes read once per
-            // node into arrays, names and ids looked at only to break a tie (no key copied per comparison).
-            let started = list.map { $0.startedAt?.seconds ?? 0 }
+            // Siblings in order: each sort key read once, the places sorted with their keys (`TreeBuilder.before`).
             for i in 0..<n where children[i].count > 1 {
-                children[i].sort { a, b in
-                    let x = Int(a)
-                    let y = Int(b)
-                    if started[x] != started[y] { return started[x] < started[y] }
-                    if items[x] >= 0 && items[y] >= 0 {
-                        if items[x] != items[y] { return items[x] < items[y] }
-                    } else {
-                        let (p, q) = (list[x].shownName, list[y].shownName)
-                        if p != q { return p < q }
-                    }
-                    return ids[x] < ids[y]
-                }
+                children[i] = children[i].map { (key: TreeBuilder.SortKey(list[Int($0)], item: items[Int($0)]), place: $0) }
+                    .sorted { TreeBuilder.before($0.key, $1.key) }.map(\.place)
             }
             self.children = children
         }
