@@ -14,17 +14,17 @@ public enum FastWorkflowDecoder {
     }
 
     /// `status.nodes` alone (a `[String: NodeStatus]` document, as `status.compressedNodes` inflates to).
-    public static func decodeNodes(_ data: Data) throws -> [String: NodeStatus] {
-        let nodes: [String: NodeStatus]? = try? data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw, arena: UnreadArena())
+    public static func decodeNodes(_ data: Data) throws -> NodeMap {
+        let table: NodeTable? = try? data.withUnsafeBytes { raw in
+            var scanner = Scanner(raw)
             scanner.skipSpace()
-            let nodes = try scanner.nodes()
+            let table = try scanner.nodeTable(data)
             scanner.skipSpace()
             guard scanner.atEnd else { throw Unsupported() }
-            return nodes
+            return table
         }
-        if let nodes { return nodes }
-        return try JSONDecoder().decode([String: NodeStatus].self, from: data)
+        if let table { return NodeMap(table: table) }
+        return NodeMap(try JSONDecoder().decode([String: NodeStatus].self, from: data))
     }
 
     struct Unsupported: Error {}
@@ -32,10 +32,10 @@ public enum FastWorkflowDecoder {
     /// The fast path: throws `Unsupported` (or a decoding error of the rest) whenever it is not sure.
     static func fast(_ data: Data) throws -> Workflow {
         // Where the value of status.nodes starts and ends, and the nodes read from it.
-        let (range, nodes): (Range<Int>?, [String: NodeStatus]?) = try data.withUnsafeBytes { raw in
-            var scanner = Scanner(raw, arena: UnreadArena())
+        let (range, nodes): (Range<Int>?, NodeTable?) = try data.withUnsafeBytes { raw in
+            var scanner = Scanner(raw)
             scanner.skipSpace()
-            var found: (Range<Int>, [String: NodeStatus]?)?
+            var found: (Range<Int>, NodeTable?)?
             var statuses = 0
             try scanner.object { key, scanner in
                 guard key == "status" else { return try scanner.skipValue() }
@@ -49,7 +49,7 @@ public enum FastWorkflowDecoder {
                     if scanner.literal("null") {
                         found = (start..<scanner.index, nil)
                     } else {
-                        let nodes = try scanner.nodes()
+                        let nodes = try scanner.nodeTable(data)
                         found = (start..<scanner.index, nodes)
                     }
                 }
@@ -66,55 +66,18 @@ public enum FastWorkflowDecoder {
         rest.append(data[(data.startIndex + range.upperBound)...])
         var workflow = try JSONDecoder().decode(Workflow.self, from: rest)
         guard workflow.status != nil else { throw Unsupported() }
-        workflow.status?.nodes = nodes
+        workflow.status?.nodes = nodes.map(NodeMap.init(table:))
         return workflow
     }
 
     // MARK: The scanner
-
-    /// The values of one document a decode checked but left unread (nodes' inputs, outputs and
-    /// resourcesDuration), copied one after another into one buffer, so that the document itself can go.
-    final class UnreadArena: @unchecked Sendable {
-        /// Where one value is in `bytes`; a count of 0: no value.
-        struct Span: Equatable, Sendable {
-            var start: UInt32
-            var count: UInt32
-        }
-
-        static let none = Span(start: 0, count: 0)
-        private(set) var bytes: [UInt8] = []
-
-        /// Keeps a copy of `count` bytes at `start`; an empty span when the arena is past 4 GiB.
-        func keep(_ start: UnsafePointer<UInt8>, _ count: Int) -> Span {
-            guard count > 0, bytes.count + count < Int(UInt32.max) else { return UnreadArena.none }
-            let at = bytes.count
-            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
-            return Span(start: UInt32(at), count: UInt32(count))
-        }
-
-        /// Room for `count` bytes: a document's size is more than its unread parts can take, and room that is
-        /// never written costs no memory (its pages are never touched), while growing by copies would.
-        func reserve(_ count: Int) { bytes.reserveCapacity(count) }
-
-        /// The value read by `body`; nil if it cannot be (it was checked when the document was decoded).
-        func read<T>(_ span: Span, _ body: (inout Scanner) throws -> T?) -> T? {
-            bytes.withUnsafeBytes { raw in
-                var scanner = Scanner(UnsafeRawBufferPointer(rebasing: raw[Int(span.start)..<Int(span.start + span.count)]))
-                return (try? body(&scanner)) ?? nil
-            }
-        }
-    }
 
     struct Scanner {
         let base: UnsafePointer<UInt8>
         let count: Int
         var index = 0
         var depth = 0
-        /// Where nodes keep the parts they leave unread; nil: read them.
-        var arena: UnreadArena?
-
-        init(_ raw: UnsafeRawBufferPointer, arena: UnreadArena? = nil) {
-            self.arena = arena
+        init(_ raw: UnsafeRawBufferPointer) {
             if let start = raw.baseAddress, raw.count > 0 {
                 base = start.assumingMemoryBound(to: UInt8.self)
                 count = raw.count
@@ -451,31 +414,151 @@ public enum FastWorkflowDecoder {
 
         // MARK: Argo's types
 
-        /// `status.nodes`: node ids to nodes.
-        mutating func nodes() throws -> [String: NodeStatus] {
-            // Read into a list first: the map is then made at its size, never grown (and rehashed) on the way.
-            var list: [(String, NodeStatus)] = []
+        /// `status.nodes` into a table: each node checked as `node(key:keyText:)` reads it (so that reading it later
+        /// cannot fail), its columns filled, its bytes kept in `document` to be read when it is asked for.
+        mutating func nodeTable(_ document: Data) throws -> NodeTable {
             // A node takes 300 bytes or more: room for them all, the pages never written cost nothing.
-            list.reserveCapacity((count - index) / 300 + 16)
-            arena?.reserve(count - index)
+            let capacity = (count - index) / 300 + 16
+            var b = NodeTable.Builder(capacity: capacity)
+            var spans: [Range<Int>] = []
+            spans.reserveCapacity(capacity)
             if try openObject() {
                 repeat {
                     let key = try memberKey()
-                    let text = try Scanner.text(key)
-                    list.append((text, try node(key: key, keyText: text)))
+                    // Duplicate ids: leave them to JSONDecoder.
+                    guard b.addKey(key, text: try Scanner.text(key)) else { throw Unsupported() }
+                    let start = index
+                    try nodeRow(&b)
+                    spans.append(start..<index)
                 } while try nextMember()
             }
-            var nodes = [String: NodeStatus](minimumCapacity: list.count)
-            for (id, node) in list {
-                // Duplicate ids: leave them to JSONDecoder.
-                guard nodes.updateValue(node, forKey: id) == nil else { throw Unsupported() }
+            return NodeTable(b, source: .document(document, spans: spans))
+        }
+
+        /// A string's bytes in place, or its text when it has escapes.
+        enum Text {
+            case bytes(UnsafeBufferPointer<UInt8>)
+            case text(String)
+
+            func with<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+                switch self {
+                case .bytes(let bytes): return body(bytes)
+                case .text(var text): return text.withUTF8(body)
+                }
             }
-            // A child's id is the text of the map's key for it: one storage for both (a copy per child otherwise).
-            for (_, node) in list {
-                guard let children = node.storage.children else { continue }
-                node.storage.children = children.map { id in nodes.index(forKey: id).map { nodes.keys[$0] } ?? id }
+        }
+
+        @inline(__always) mutating func text() throws -> Text {
+            if let bytes = try rawString() { return .bytes(bytes) }
+            return .text(try escapedString())
+        }
+
+        @inline(__always) mutating func optionalText() throws -> Text? {
+            if literal("null") { return nil }
+            return try text()
+        }
+
+        /// One node into the table's columns: the checks of `node(key:keyText:)`, key by key, with only the
+        /// columns made.
+        mutating func nodeRow(_ b: inout NodeTable.Builder) throws {
+            var name: Text?, displayName: Text?, boundary: Text?, template: Text?
+            var kind: NodeTable.Kind?
+            var phase: UInt8 = 0
+            var started = Double.nan, finished = Double.nan
+            var hasID = false
+            var seen: UInt32 = 0
+            if try openObject() {
+                repeat {
+                    let key = try memberKey()
+                    let bit: UInt32
+                    switch key.count {
+                    case 2 where Scanner.same(key, "id"):
+                        bit = 1 << 0
+                        try checkString()
+                        hasID = true
+                    case 4 where Scanner.same(key, "name"):
+                        bit = 1 << 1
+                        name = try text()
+                    case 4 where Scanner.same(key, "type"):
+                        bit = 1 << 2
+                        kind = try text().with(NodeTable.kind)
+                    case 5 where Scanner.same(key, "phase"):
+                        bit = 1 << 3
+                        phase = try optionalText()?.with(NodeTable.phase) ?? 0
+                    case 5 where Scanner.same(key, "podIP"):
+                        bit = 1 << 4
+                        try checkOptionalString()
+                    case 6 where Scanner.same(key, "inputs"):
+                        bit = 1 << 5
+                        try checkInputs()
+                    case 7 where Scanner.same(key, "message"):
+                        bit = 1 << 6
+                        try checkOptionalString()
+                    case 7 where Scanner.same(key, "outputs"):
+                        bit = 1 << 7
+                        try checkOutputs()
+                    case 8 where Scanner.same(key, "progress"):
+                        bit = 1 << 8
+                        try checkOptionalString()
+                    case 8 where Scanner.same(key, "children"):
+                        bit = 1 << 9
+                        if !literal("null") {
+                            try array { s in try s.text().with { b.addChild($0) } }
+                        }
+                    case 8 where Scanner.same(key, "nodeFlag"):
+                        bit = 1 << 10
+                        _ = try nodeFlag()
+                    case 9 where Scanner.same(key, "startedAt"):
+                        bit = 1 << 11
+                        started = try timestamp()?.seconds ?? .nan
+                    case 10 where Scanner.same(key, "boundaryID"):
+                        bit = 1 << 12
+                        boundary = try optionalText()
+                    case 10 where Scanner.same(key, "finishedAt"):
+                        bit = 1 << 13
+                        finished = try timestamp()?.seconds ?? .nan
+                    case 11 where Scanner.same(key, "displayName"):
+                        bit = 1 << 14
+                        displayName = try optionalText()
+                    case 11 where Scanner.same(key, "templateRef"):
+                        bit = 1 << 15
+                        _ = try templateRef()
+                    case 12 where Scanner.same(key, "templateName"):
+                        bit = 1 << 16
+                        template = try optionalText()
+                    case 12 where Scanner.same(key, "hostNodeName"):
+                        bit = 1 << 17
+                        try checkOptionalString()
+                    case 13 where Scanner.same(key, "outboundNodes"):
+                        bit = 1 << 18
+                        if !literal("null") { try array { try $0.checkString() } }
+                    case 17 where Scanner.same(key, "estimatedDuration"):
+                        bit = 1 << 19
+                        _ = try optionalInt()
+                    case 17 where Scanner.same(key, "resourcesDuration"):
+                        bit = 1 << 20
+                        try checkIntMap()
+                    case 21 where Scanner.same(key, "synchronizationStatus"):
+                        bit = 1 << 21
+                        _ = try synchronizationStatus()
+                    default:
+                        try skipValue()
+                        bit = 0
+                    }
+                    guard seen & bit == 0 else { throw Unsupported() }
+                    seen |= bit
+                } while try nextMember()
             }
-            return nodes
+            guard hasID, let name, let kind else { throw Unsupported() }
+            b.kinds.append(kind)
+            b.phases.append(phase)
+            b.started.append(started)
+            b.finished.append(finished)
+            if let boundary { boundary.with { b.addBoundary($0) } } else { b.addBoundary(nil) }
+            b.endChildren()
+            (displayName ?? name).with { b.addName($0) }
+            name.with { b.addFullName($0) }
+            if let template { template.with { b.addTemplate($0) } } else { b.addTemplate(nil) }
         }
 
         /// The last boundaryID read, as bytes of the document and as text: siblings share it.
@@ -523,8 +606,13 @@ public enum FastWorkflowDecoder {
             seen |= bit
         }
 
+        /// Whether a key is a word: compared byte by byte in place (keys are short: a call to memcmp costs more).
         @inline(__always) static func same(_ key: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
-            key.count == word.utf8CodeUnitCount && memcmp(key.baseAddress!, word.utf8Start, key.count) == 0
+            let n = word.utf8CodeUnitCount
+            guard key.count == n else { return false }
+            let a = key.baseAddress!, b = word.utf8Start
+            for i in 0..<n where a[i] != b[i] { return false }
+            return true
         }
 
         /// Two runs of bytes of the document with the same content.
@@ -579,14 +667,6 @@ public enum FastWorkflowDecoder {
             return false
         }
 
-        /// With an arena: the value checked by `check` and kept unread (its span); without one, nil (read it).
-        @inline(__always) mutating func keptUnread(_ check: (inout Scanner) throws -> Void) throws -> UnreadArena.Span? {
-            guard let arena else { return nil }
-            let start = index
-            try check(&self)
-            return arena.keep(base + start, index - start)
-        }
-
         /// One node, with the keys of `NodeStatus`'s synthesized Codable. A plain loop over the members into
         /// locals, the node's box made once at the end: no closure captures, no copy-on-write checks per field.
         mutating func node(key mapKey: UnsafeBufferPointer<UInt8>, keyText: String) throws -> NodeStatus {
@@ -615,23 +695,13 @@ public enum FastWorkflowDecoder {
                         f.podIP = try optionalString()
                     case 6 where Scanner.same(key, "inputs"):
                         bit = 1 << 5
-                        if let span = try keptUnread({ try $0.checkInputs() }) {
-                            f.unreadInputs = span
-                            f.arena = arena
-                        } else {
-                            f.inputs = try inputs()
-                        }
+                        f.inputs = try inputs()
                     case 7 where Scanner.same(key, "message"):
                         bit = 1 << 6
                         f.message = try optionalString()
                     case 7 where Scanner.same(key, "outputs"):
                         bit = 1 << 7
-                        if let span = try keptUnread({ try $0.checkOutputs() }) {
-                            f.unreadOutputs = span
-                            f.arena = arena
-                        } else {
-                            f.outputs = try outputs()
-                        }
+                        f.outputs = try outputs()
                     case 8 where Scanner.same(key, "progress"):
                         bit = 1 << 8
                         f.progress = try optionalString()
@@ -670,12 +740,7 @@ public enum FastWorkflowDecoder {
                         f.estimatedDuration = try optionalInt()
                     case 17 where Scanner.same(key, "resourcesDuration"):
                         bit = 1 << 20
-                        if let span = try keptUnread({ try $0.checkIntMap() }) {
-                            f.unreadResources = span
-                            f.arena = arena
-                        } else {
-                            f.resourcesDuration = try intMap()
-                        }
+                        f.resourcesDuration = try intMap()
                     case 21 where Scanner.same(key, "synchronizationStatus"):
                         bit = 1 << 21
                         f.synchronizationStatus = try synchronizationStatus()

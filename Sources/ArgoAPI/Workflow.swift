@@ -156,8 +156,8 @@ public struct SynchronizationStatus: Codable, Hashable, Sendable {
 /// of one per field. Codable, Hashable and the properties are those of a plain struct with these fields.
 public struct NodeStatus: Codable, Hashable, Sendable {
     /// The fields every node has (or most do) live in the box itself; the rare ones in `Rare`, made only for
-    /// the nodes that have one. Inputs, outputs and resourcesDuration as the fast decoder left them (checked,
-    /// unread) are spans of one `UnreadArena` per workflow. A box is about 250 bytes.
+    /// the nodes that have one. A box is about 250 bytes; the fast decoder makes one only for a node asked for
+    /// (see `NodeMap`).
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline var id: String = ""
         @usableFromInline var name: String = ""
@@ -173,11 +173,6 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         @usableFromInline var children: [String]? = nil
         @usableFromInline var hostNodeName: String? = nil
         @usableFromInline var rare: Rare? = nil
-        /// Where unread inputs, outputs and resourcesDuration are; `UnreadArena.none` when absent.
-        var arena: FastWorkflowDecoder.UnreadArena? = nil
-        var unreadInputs = FastWorkflowDecoder.UnreadArena.none
-        var unreadOutputs = FastWorkflowDecoder.UnreadArena.none
-        var unreadResources = FastWorkflowDecoder.UnreadArena.none
 
         /// The fields few nodes have, or that only the Codable path fills: a box made when one is first set.
         @usableFromInline struct RareFields {
@@ -229,35 +224,17 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             set { setRare(\.podIP, newValue) }
         }
 
-        /// Read each time they are asked for when the fast decoder left them unread (only a step's details, the
-        /// outputs column and child finding ask; never the tree).
         @usableFromInline var inputs: Inputs? {
-            get { unread(unreadInputs) { try $0.inputs() } ?? rare?.fields.inputs }
-            set {
-                unreadInputs = FastWorkflowDecoder.UnreadArena.none
-                setRare(\.inputs, newValue)
-            }
+            get { rare?.fields.inputs }
+            set { setRare(\.inputs, newValue) }
         }
-
         @usableFromInline var outputs: Outputs? {
-            get { unread(unreadOutputs) { try $0.outputs() } ?? rare?.fields.outputs }
-            set {
-                unreadOutputs = FastWorkflowDecoder.UnreadArena.none
-                setRare(\.outputs, newValue)
-            }
+            get { rare?.fields.outputs }
+            set { setRare(\.outputs, newValue) }
         }
-
         @usableFromInline var resourcesDuration: [String: Int]? {
-            get { unread(unreadResources) { try $0.intMap() } ?? rare?.fields.resourcesDuration }
-            set {
-                unreadResources = FastWorkflowDecoder.UnreadArena.none
-                setRare(\.resourcesDuration, newValue)
-            }
-        }
-
-        private func unread<T>(_ span: FastWorkflowDecoder.UnreadArena.Span, _ body: (inout FastWorkflowDecoder.Scanner) throws -> T?) -> T? {
-            guard span.count > 0, let arena else { return nil }
-            return arena.read(span, body)
+            get { rare?.fields.resourcesDuration }
+            set { setRare(\.resourcesDuration, newValue) }
         }
 
         init() {}
@@ -278,10 +255,6 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             c.children = children
             c.hostNodeName = hostNodeName
             c.rare = rare.map { Rare($0.fields) }
-            c.arena = arena
-            c.unreadInputs = unreadInputs
-            c.unreadOutputs = unreadOutputs
-            c.unreadResources = unreadResources
             return c
         }
     }
@@ -517,7 +490,7 @@ public struct WorkflowStatus: Codable, Hashable, Sendable {
     public var finishedAt: Timestamp?
     public var estimatedDuration: Int?
     public var progress: String?
-    public var nodes: [String: NodeStatus]?
+    public var nodes: NodeMap?
     public var compressedNodes: String?
     public var offloadNodeStatusVersion: String?
     /// The workflow's own outputs (its exported global parameters).
@@ -678,7 +651,7 @@ public struct Workflow: Codable, Hashable, Sendable {
     public var name: String { metadata.name }
     public var namespace: String { metadata.namespace ?? "" }
     public var phase: String { status?.phase ?? "" }
-    public var nodes: [String: NodeStatus] { status?.nodes ?? [:] }
+    public var nodes: NodeMap { status?.nodes ?? NodeMap() }
 }
 
 public struct ListMeta: Codable, Hashable, Sendable {

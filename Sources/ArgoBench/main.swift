@@ -204,10 +204,11 @@ func decode(_ data: Data) -> Workflow {
     }
 }
 
-// `--profile`: only decode and build the 10,003-node workflow, over and over (for perf record).
-if arguments.contains("--profile") {
-    let data = Data(workflow(items: 2000).bytes)
-    for _ in 0..<20 { _ = Screens.render(openModel(decode(data))) }
+// `--profile [N]`: only decode and build a workflow of N items (2,000: 10,003 nodes), over and over (for perf record).
+if let i = CommandLine.arguments.firstIndex(of: "--profile") {
+    let items = CommandLine.arguments.dropFirst(i + 1).first.flatMap { Int($0) } ?? 2000
+    let data = Data(workflow(items: items).bytes)
+    for _ in 0..<max(20, 100_000 / items) { _ = Screens.render(openModel(decode(data))) }
     exit(0)
 }
 

@@ -52,7 +52,7 @@ extension AppModel {
                 : "Terminate \(wf.name) (everything ends now, exit handlers do not run)?"
         case .suspendResume:
             let suspendedNode = target.node.flatMap { $0.type == "Suspend" && $0.phase == "Running" ? $0 : nil }
-            let waiting = wf.nodes.values.contains { $0.type == "Suspend" && $0.phase == "Running" }
+            let waiting = wf.nodes.contains(.suspend, inPhase: "Running")
             if wf.spec?.suspend == true || suspendedNode != nil || (waiting && target.node == nil) {
                 request.action = .resume
                 if let node = suspendedNode {

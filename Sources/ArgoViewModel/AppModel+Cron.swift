@@ -219,7 +219,7 @@ extension AppModel {
         case .run(let name, let result, let bytes):
             bytesReceived += bytes
             if case .success(let wf) = result {
-                ops.exitHandlers[name] = .some(wf.nodes.values.first { $0.name == name + ".onExit" })
+                ops.exitHandlers[name] = .some(wf.nodes.node(named: name + ".onExit"))
             }
             return []
         case .actionDone(let request, let result, let bytes):

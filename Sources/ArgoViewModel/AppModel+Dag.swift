@@ -120,8 +120,7 @@ extension AppModel {
     /// The run's times: from its start to its end (now while it runs).
     public var timelineRange: (start: Double, end: Double)? {
         guard let state = open, let wf = state.workflow else { return nil }
-        let nodes = state.tree?.nodes.values
-        guard let start = wf.status?.startedAt?.seconds ?? nodes?.compactMap({ $0.startedAt?.seconds }).min() else { return nil }
+        guard let start = wf.status?.startedAt?.seconds ?? state.tree?.nodes.earliestStart else { return nil }
         let end = wf.status?.finishedAt?.seconds ?? now
         return (start, max(end, start + 1))
     }

@@ -99,7 +99,7 @@ public struct LocksViewState: Sendable {
     public var extra: [Workflow] = []
     public var querying = false
     /// Nodes of running workflows whose steps wait on a lock (read for `:sem`), by workflow.
-    public var nodes: [WorkflowRef: [String: NodeStatus]] = [:]
+    public var nodes: [WorkflowRef: NodeMap] = [:]
     var token: String?
     var pages = 0
 }

@@ -59,14 +59,15 @@ public enum Hygiene {
     /// Pods: from the nodes when they are known, else the total of `progress` (`N/M` counts pods).
     static func podCount(_ wf: Workflow) -> Int {
         let nodes = wf.nodes
-        if !nodes.isEmpty { return nodes.values.count { $0.type == "Pod" } }
+        if !nodes.isEmpty { return nodes.count(of: .pod) }
         guard let progress = wf.status?.progress, let slash = progress.firstIndex(of: "/") else { return 0 }
         return Int(progress[progress.index(after: slash)...]) ?? 0
     }
 
     /// Attempts of Retry nodes beyond the first, each of which the object keeps.
     static func extraAttempts(_ wf: Workflow) -> Int {
-        wf.nodes.values.reduce(0) { $0 + ($1.type == "Retry" ? max(0, ($1.children?.count ?? 0) - 1) : 0) }
+        let t = wf.nodes.table
+        return t.kinds.indices.reduce(0) { $0 + (t.kinds[$1] == .retry ? max(0, t.children(of: $1).count - 1) : 0) }
     }
 
     static func mebibytes(_ bytes: Int) -> String {

@@ -332,9 +332,9 @@ public struct LockBook: Hashable, Sendable {
     }
 
     /// Builds the book from list items (maybe without nodes) and the nodes of the workflows that were opened.
-    public init(workflows: [Workflow], nodes openedNodes: [WorkflowRef: [String: NodeStatus]] = [:]) {
+    public init(workflows: [Workflow], nodes openedNodes: [WorkflowRef: NodeMap] = [:]) {
         var latest: [WorkflowRef: Workflow] = [:]
-        var nodesOf: [WorkflowRef: [String: NodeStatus]] = openedNodes
+        var nodesOf: [WorkflowRef: NodeMap] = openedNodes
         for workflow in workflows {
             let ref = WorkflowRef(workflow)
             latest[ref] = workflow
@@ -377,7 +377,7 @@ public struct LockBook: Hashable, Sendable {
 
             let created = workflow.metadata.creationTimestamp
             var nodeWaitKeys: Set<String> = []
-            for node in (nodesOf[ref] ?? [:]).values where node.phase == "Pending" {
+            for node in (nodesOf[ref] ?? [:]).values(inPhase: "Pending") {
                 let message = node.message.flatMap(LockWaitMessage.parse)
                 guard let key = node.synchronizationStatus?.waiting.flatMap({ $0.isEmpty ? nil : $0 }) ?? message?.key.raw
                 else { continue }

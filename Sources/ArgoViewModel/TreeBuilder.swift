@@ -82,35 +82,36 @@ public enum TreeBuilder {
 
     enum Kind { case boundary, groupParent, execution }
 
-    static func kind(of type: String) -> Kind? {
+    static func kind(of type: NodeTable.Kind) -> Kind? {
         switch type {
-        case "DAG", "Steps": return .boundary
-        case "StepGroup", "Retry": return .groupParent
-        case "Pod", "Skipped", "Suspend", "HTTP", "Plugin": return .execution
-        default: return nil
+        case .dag, .steps: return .boundary
+        case .stepGroup, .retry: return .groupParent
+        case .pod, .skipped, .suspend, .http, .plugin: return .execution
+        case .taskGroup, .container, .other: return nil
         }
     }
 
     /// Every row of the main tree and, after a blank row, of the exit handler tree: `argo get`'s output.
-    public static func rows(workflowName: String, nodes: [String: NodeStatus], glyphs: Glyphs = .unicode) -> [TreeRow] {
+    public static func rows(workflowName: String, nodes: NodeMap, glyphs: Glyphs = .unicode) -> [TreeRow] {
         let tree = NodeTree(workflowName: workflowName, nodes: nodes, fanOutMinimum: Int.max)
         return tree.rows(folding: FoldState(), glyphs: glyphs)
     }
 
+    public static func rows(workflowName: String, nodes: [String: NodeStatus], glyphs: Glyphs = .unicode) -> [TreeRow] {
+        rows(workflowName: workflowName, nodes: NodeMap(nodes), glyphs: glyphs)
+    }
+
     /// The exit handler's node: its id is derived from the name `<wf>.onExit`; older objects use the name itself.
-    static func onExitNodeID(workflowName: String, nodes: [String: NodeStatus]) -> String? {
+    static func onExitNodeID(workflowName: String, nodes: NodeMap) -> String? {
         let name = workflowName + ".onExit"
-        if nodes[name] != nil { return name }
-        return nodes.values.first(where: { $0.name == name })?.id
+        if nodes.table.place(of: name) != nil { return name }
+        return nodes.node(named: name)?.id
     }
 
     /// `argo get`'s item index: the number between `(` and `:` in `name(3:value)`, or -1.
     public static func itemIndex(_ name: String) -> Int {
-        // On the UTF-8 bytes: `(` and `:` are ASCII, so their positions are character boundaries.
-        let utf8 = name.utf8
-        guard let open = utf8.firstIndex(of: UInt8(ascii: "(")), let colon = utf8.firstIndex(of: UInt8(ascii: ":")), open < colon
-        else { return -1 }
-        return Int(name[name.utf8.index(after: open)..<colon]) ?? -1
+        var name = name
+        return name.withUTF8(NodeTable.itemIndex)
     }
 
     /// Whether `a` sorts before `b` among siblings.
@@ -144,8 +145,22 @@ public enum TreeBuilder {
     }
 
     /// Nodes (by id) in sibling order.
-    static func sorted(_ ids: [String], in nodes: [String: NodeStatus]) -> [String] {
+    static func sorted(_ ids: [String], in nodes: NodeMap) -> [String] {
         ids.map { SortKey(nodes[$0]!) }.sorted(by: before).map(\.id)
+    }
+
+    /// The same order on places of a table, from its columns (names and ids are read only to break a tie).
+    static func before(_ t: NodeTable, _ a: Int, _ b: Int) -> Bool {
+        let sa = t.started[a].isNaN ? 0 : t.started[a], sb = t.started[b].isNaN ? 0 : t.started[b]
+        if sa != sb { return sa < sb }
+        let ia = t.items[a], ib = t.items[b]
+        if ia >= 0 && ib >= 0 {
+            if ia != ib { return ia < ib }
+        } else {
+            let na = t.node(a).shownName, nb = t.node(b).shownName
+            if na != nb { return na < nb }
+        }
+        return t.node(a).id < t.node(b).id
     }
 }
 
@@ -176,11 +191,14 @@ public final class NodeTree: @unchecked Sendable {
         public var rowsBelow = 0
         /// Position in the fully unfolded order.
         public var order = 0
+        /// A node entry: a Retry; in phase Failed or Error.
+        var retry = false
+        var failed = false
     }
 
     public let workflowName: String
     /// The workflow's nodes and those of the unfolded children it was built with.
-    public let nodes: [String: NodeStatus]
+    public let nodes: TreeNodes
     /// The children found, by name, and the unfolded ones whose nodes are in the tree.
     public let childRefs: [String: ChildRef]
     public let loadedChildren: Set<String>
@@ -197,8 +215,8 @@ public final class NodeTree: @unchecked Sendable {
     /// Steps and child workflows waiting on a lock (Pending with a lock message), drawn in the tree.
     public private(set) var queued = 0
     private var entryOfNode: [String: Int] = [:]
-    /// The node each entry shows (nil for groups and child workflows).
-    private var nodeOfEntry: [NodeStatus?] = []
+    /// Where the node each entry shows is (nil for groups and child workflows): read only when asked for.
+    private var nodeOfEntry: [NodeRef?] = []
     private var childForests: [String: Forest] = [:]
     /// DAG graphs built so far (`dagGraph`), by the DAG's entry.
     var dagGraphs: [Int: DagGraph] = [:]
@@ -212,8 +230,19 @@ public final class NodeTree: @unchecked Sendable {
     /// - Parameter fanOutMinimum: siblings of one loop that fold into a group row, at least.
     /// - Parameter children: child workflows by the id of the step that created them (`ChildFinder`).
     /// - Parameter loaded: unfolded children, fetched whole: their trees are drawn under them.
-    public init(
+    public convenience init(
         workflowName: String, nodes: [String: NodeStatus], children: [String: [ChildRef]] = [:],
+        loaded: [String: Workflow] = [:], fanOutMinimum: Int = 8, foldFanOutsAbove: Int = 20
+    ) {
+        self.init(workflowName: workflowName, nodes: NodeMap(nodes), children: children, loaded: loaded,
+            fanOutMinimum: fanOutMinimum, foldFanOutsAbove: foldFanOutsAbove)
+    }
+
+    /// - Parameter fanOutMinimum: siblings of one loop that fold into a group row, at least.
+    /// - Parameter children: child workflows by the id of the step that created them (`ChildFinder`).
+    /// - Parameter loaded: unfolded children, fetched whole: their trees are drawn under them.
+    public init(
+        workflowName: String, nodes: NodeMap, children: [String: [ChildRef]] = [:],
         loaded: [String: Workflow] = [:], fanOutMinimum: Int = 8, foldFanOutsAbove: Int = 20
     ) {
         self.workflowName = workflowName
@@ -222,38 +251,32 @@ public final class NodeTree: @unchecked Sendable {
         var refs: [String: ChildRef] = [:]
         for list in children.values { for ref in list { refs[ref.name] = ref } }
         childRefs = refs
-        var all = nodes
         var owners: [String: String] = [:]
         var childForests: [String: Forest] = [:]
+        var childMaps: [NodeMap] = []
         for (name, child) in loaded where refs[name] != nil {
             let childNodes = child.nodes
             childForests[name] = Forest(nodes: childNodes)
-            for (id, node) in childNodes where all[id] == nil {
-                all[id] = node
+            childMaps.append(childNodes)
+            for id in childNodes.keys where owners[id] == nil && nodes.table.place(of: id) == nil {
                 owners[id] = name
             }
         }
-        self.nodes = all
+        self.nodes = TreeNodes(main: nodes, children: childMaps)
         loadedChildren = Set(childForests.keys)
         workflowOfNode = owners
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
-        entryOfNode.reserveCapacity(all.count)
-        if forest.isRoot(workflowName), let place = forest.index[workflowName] {
-            mainRoot = add(place, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
+        entryOfNode.reserveCapacity(nodes.count + owners.count)
+        entries.reserveCapacity(nodes.count)
+        nodeOfEntry.reserveCapacity(nodes.count)
+        if let place = forest.place(of: workflowName), forest.root[place] {
+            mainRoot = add(Int32(place), parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
-        if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), forest.isRoot(exitID),
-            let place = forest.index[exitID]
+        if let exitID = TreeBuilder.onExitNodeID(workflowName: workflowName, nodes: nodes), let place = forest.place(of: exitID),
+            forest.root[place]
         {
-            exitRoot = add(place, parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
-        }
-        queued = entries.indices.reduce(0) { count, e in
-            switch entries[e].kind {
-            case .node:
-                return count + (nodeOfEntry[e].map(NodeTree.waitsOnLock) == true ? 1 : 0)
-            case .child(let name): return count + (refs[name]?.isQueued == true ? 1 : 0)
-            case .group: return count
-            }
+            exitRoot = add(Int32(place), parent: nil, forest: forest, fanOutMinimum: fanOutMinimum)
         }
         var counter = 0
         for root in [mainRoot, exitRoot].compactMap({ $0 }) {
@@ -264,106 +287,108 @@ public final class NodeTree: @unchecked Sendable {
 
     public func entry(ofNode id: String) -> Int? { entryOfNode[id] }
 
-    public func node(at entry: Int) -> NodeStatus? { nodeOfEntry[entry] }
+    public func node(at entry: Int) -> NodeStatus? { nodeOfEntry[entry].map { $0.forest.table.node(Int($0.place)) } }
 
     // MARK: Building
 
-    /// The drawable structure of one workflow's nodes, on integer places: `ids[i]` and `list[i]` are the node
-    /// at place i, `children[i]` its drawn children (places, in sibling order). Built with one lookup by id per
-    /// node (its boundary or its group parent's claim), never by string-keyed maps of lists.
-    final class Forest {
-        let ids: [String]
-        let list: [NodeStatus]
-        let index: [String: Int32]
-        /// `argo get`'s item index of each node's shown name, or -1.
-        let items: [Int]
-        var children: [[Int32]]
-        private var root: [Bool]
+    /// A node of one forest, by place.
+    struct NodeRef {
+        let forest: Forest
+        let place: Int32
+    }
 
-        init(nodes: [String: NodeStatus]) {
-            let ids = Array(nodes.keys)
-            let list = Array(nodes.values)
-            self.ids = ids
-            self.list = list
-            let n = ids.count
-            var index = [String: Int32](minimumCapacity: n)
-            for (i, id) in ids.enumerated() { index[id] = Int32(i) }
-            self.index = index
-            let kinds = list.map { TreeBuilder.kind(of: $0.type) }
+    /// The drawable structure of one workflow's nodes, on the places of its `NodeTable`: `children[i]` are the
+    /// drawn children of the node at place i (places, in sibling order). Read from the table's columns only: a
+    /// node is read whole only to break a tie of order or to see whether a Pending step waits on a lock.
+    final class Forest {
+        let table: NodeTable
+        var children: [[Int32]]
+        private(set) var root: [Bool]
+
+        init(nodes: NodeMap) {
+            let t = nodes.table
+            table = t
+            let n = t.count
+            let kinds = t.kinds.map(TreeBuilder.kind(of:))
             // Pass 1: which nodes a StepGroup or Retry claims as its children (the first by id wins).
             var claimedBy = [Int32](repeating: -1, count: n)
-            let groupParents = (0..<n).filter { kinds[$0] == .groupParent }.sorted { ids[$0] < ids[$1] }
+            let groupParents = (0..<n).filter { kinds[$0] == .groupParent }.sorted { t.ids[$0] < t.ids[$1] }
             for p in groupParents {
-                for child in list[p].children ?? [] {
-                    if let c = index[child], claimedBy[Int(c)] < 0 { claimedBy[Int(c)] = Int32(p) }
-                }
+                for c in t.children(of: p) where c >= 0 && claimedBy[Int(c)] < 0 { claimedBy[Int(c)] = Int32(p) }
             }
             // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
             var children = [[Int32]](repeating: [], count: n)
             var root = [Bool](repeating: false, count: n)
             for i in 0..<n where kinds[i] != nil {
                 let parent = claimedBy[i]
+                let boundary = t.boundaries[i]
                 if parent >= 0, Int(parent) != i {
                     children[Int(parent)].append(Int32(i))
-                } else if let boundary = list[i].boundaryID, !boundary.isEmpty {
-                    if boundary != ids[i], let owner = index[boundary], kinds[Int(owner)] == .boundary {
-                        children[Int(owner)].append(Int32(i))
-                    }
-                } else {
+                } else if boundary == -1 {
                     root[i] = true
+                } else if boundary >= 0, Int(boundary) != i, kinds[Int(boundary)] == .boundary {
+                    children[Int(boundary)].append(Int32(i))
                 }
             }
             self.root = root
-            let items = list.map { TreeBuilder.itemIndex($0.shownName) }
-            self.items = items
-            // Siblings in order: each sort key read once, the places sorted with their keys (`TreeBuilder.before`).
             for i in 0..<n where children[i].count > 1 {
-                children[i] = children[i].map { (key: TreeBuilder.SortKey(list[Int($0)], item: items[Int($0)]), place: $0) }
-                    .sorted { TreeBuilder.before($0.key, $1.key) }.map(\.place)
+                children[i].sort { TreeBuilder.before(t, Int($0), Int($1)) }
             }
             self.children = children
         }
 
-        func isRoot(_ id: String) -> Bool { index[id].map { root[Int($0)] } ?? false }
+        func place(of id: String) -> Int? { table.place(of: id) }
 
         /// The drawn children of the node `id` (places), in sibling order.
-        func kids(of id: String) -> [Int32] { index[id].map { children[Int($0)] } ?? [] }
-    }
+        func kids(of id: String) -> [Int32] { place(of: id).map { children[$0] } ?? [] }
 
-    /// (hidden, children indented as a group) for a node, per `argo get`'s filterNode.
-    static func filter(_ node: NodeStatus) -> (Bool, Bool) {
-        if node.type == "Retry" && (node.children?.count ?? 0) == 1 { return (true, false) }
-        if node.type == "StepGroup" { return (true, true) }
-        if node.type == "Skipped" && node.phase == "Omitted" { return (true, false) }
-        return (false, false)
+        func phase(_ place: Int32) -> String? { table.phase(Int(place)) }
+
+        /// `NodeTree.waitsOnLock`, reading the node only when it is Pending.
+        func waitsOnLock(_ place: Int32) -> Bool {
+            table.phases[Int(place)] == 1 && NodeTree.waitsOnLock(table.node(Int(place)))
+        }
+
+        /// (hidden, children indented as a group), per `argo get`'s filterNode.
+        func filter(_ place: Int32) -> (Bool, Bool) {
+            let p = Int(place)
+            switch table.kinds[p] {
+            case .retry where table.childStarts[p + 1] - table.childStarts[p] == 1: return (true, false)
+            case .stepGroup: return (true, true)
+            case .skipped where table.phases[p] == 7: return (true, false)
+            default: return (false, false)
+            }
+        }
     }
 
     private func add(_ place: Int32, parent: Int?, forest: Forest, fanOutMinimum: Int) -> Int? {
         let i = Int(place)
-        let id = forest.ids[i]
+        let table = forest.table
+        let id = table.ids[i]
         // A node is drawn once: entryOfNode also stops a cycle (an ancestor has its entry already).
         guard entryOfNode[id] == nil else { return nil }
-        let node = forest.list[i]
-        let (hidden, groupIndent) = NodeTree.filter(node)
+        let (hidden, groupIndent) = forest.filter(place)
         let index = entries.count
-        entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id))
-        nodeOfEntry.append(node)
+        let phase = table.phases[i]
+        let failed = phase == 5 || phase == 6 || (phase == NodeTable.otherPhase && NodeTree.isFailure(forest.phase(place)))
+        entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id,
+            retry: table.kinds[i] == .retry, failed: failed))
+        nodeOfEntry.append(NodeRef(forest: forest, place: place))
         entryOfNode[id] = index
+        if phase == 1 && forest.waitsOnLock(place) { queued += 1 }
         let kids = forest.children[i]
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
-        var loops: [Substring: [Int]] = [:]
-        var loopOf = [Substring?](repeating: nil, count: kids.count)
-        for (position, kid) in kids.enumerated() where forest.items[Int(kid)] >= 0 {
-            let loop = NodeTree.loopName(forest.list[Int(kid)].shownName)
-            loopOf[position] = loop
-            loops[loop, default: []].append(position)
+        var loops: [Int32: [Int]] = [:]
+        for (position, kid) in kids.enumerated() where table.loops[Int(kid)] >= 0 {
+            loops[table.loops[Int(kid)], default: []].append(position)
         }
         var placed = [Bool](repeating: false, count: kids.count)
         for (position, kid) in kids.enumerated() where !placed[position] {
-            if let loop = loopOf[position], let members = loops[loop], members.count >= fanOutMinimum {
+            let loop = table.loops[Int(kid)]
+            if loop >= 0, let members = loops[loop], members.count >= fanOutMinimum {
                 for m in members { placed[m] = true }
                 let places = members.map { kids[$0] }
-                let groupEntry = addGroup(String(loop), members: places, forest: forest, parent: index)
+                let groupEntry = addGroup(table.loopNames[Int(loop)], members: places, forest: forest, parent: index)
                 for member in places {
                     if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum) {
                         entries[groupEntry].children.append(e)
@@ -403,41 +428,42 @@ public final class NodeTree: @unchecked Sendable {
         entries.append(Entry(kind: .child(ref.name), hidden: false, groupIndent: false, parent: parent, key: "child:" + ref.name))
         nodeOfEntry.append(nil)
         entryOfChild[ref.name] = index
-        guard let forest = childForests[ref.name], nodes[ref.name] != nil, !onPath(ref.name, from: parent) else { return index }
+        if childRefs[ref.name]?.isQueued == true { queued += 1 }
+        guard let forest = childForests[ref.name], forest.place(of: ref.name) != nil, !onPath(ref.name, from: parent) else { return index }
         entryOfNode[ref.name] = index
         for kid in forest.kids(of: ref.name) {
             if let e = add(kid, parent: index, forest: forest, fanOutMinimum: fanOutMinimum) {
                 entries[index].children.append(e)
             }
         }
-        if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: nodes), forest.isRoot(exit),
-            let place = forest.index[exit], let e = add(place, parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
+        if let exit = TreeBuilder.onExitNodeID(workflowName: ref.name, nodes: NodeMap(table: forest.table)),
+            let place = forest.place(of: exit), forest.root[place],
+            let e = add(Int32(place), parent: index, forest: forest, fanOutMinimum: fanOutMinimum)
         {
             entries[index].children.append(e)
         }
         return index
     }
 
-    /// The loop's step name: the name before the item, `audit` for `audit(0:db-1)`.
-    static func loopName(_ name: String) -> Substring {
-        name.utf8.firstIndex(of: UInt8(ascii: "(")).map { name[..<$0] } ?? name[...]
-    }
-
     private func addGroup(_ name: String, members: [Int32], forest: Forest, parent: Int) -> Int {
+        let table = forest.table
         var byPhase: [String: Int] = [:]
-        var template: String?
+        var byCode = [Int](repeating: 0, count: NodeTable.phaseNames.count)
+        var template: Int32 = -1
         var oneTemplate = true
         for member in members {
-            let node = forest.list[Int(member)]
-            byPhase[node.phase ?? "", default: 0] += 1
-            if let name = node.templateName, oneTemplate {
-                if template == nil { template = name } else if template != name { oneTemplate = false }
+            let code = table.phases[Int(member)]
+            if Int(code) < byCode.count { byCode[Int(code)] += 1 } else { byPhase[forest.phase(member) ?? "", default: 0] += 1 }
+            let t = table.templates[Int(member)]
+            if t >= 0, oneTemplate {
+                if template < 0 { template = t } else if template != t { oneTemplate = false }
             }
         }
+        for (code, count) in byCode.enumerated() where count > 0 { byPhase[NodeTable.phaseNames[code], default: 0] += count }
         let counts = NodeTree.ordered(byPhase)
         let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
-        groups.append(FanOut(name: name, template: oneTemplate ? template ?? "" : "", members: members.map { forest.ids[Int($0)] },
-            counts: counts, phase: worst))
+        groups.append(FanOut(name: name, template: oneTemplate && template >= 0 ? table.templateNames[Int(template)] : "",
+            members: members.map { table.ids[Int($0)] }, counts: counts, phase: worst))
         let index = entries.count
         entries.append(Entry(kind: .group(groups.count - 1), hidden: false, groupIndent: false, parent: parent,
             key: "group:" + entries[parent].key + ":" + name))
@@ -447,20 +473,19 @@ public final class NodeTree: @unchecked Sendable {
 
     /// Counts of the children of a group's members; nil when no member created one.
     private func childCounts(_ members: [Int32], forest: Forest) -> ChildCounts? {
-        guard !childrenOfStep.isEmpty, members.contains(where: { !(childrenOfStep[forest.ids[Int($0)]]?.isEmpty ?? true) }) else {
+        guard !childrenOfStep.isEmpty, members.contains(where: { !(childrenOfStep[forest.table.ids[Int($0)]]?.isEmpty ?? true) }) else {
             return nil
         }
         var counts = ChildCounts()
         var byPhase: [String: Int] = [:]
         for member in members {
-            let node = forest.list[Int(member)]
-            let kids = childrenOfStep[forest.ids[Int(member)]] ?? []
+            let kids = childrenOfStep[forest.table.ids[Int(member)]] ?? []
             if kids.isEmpty {
                 counts.total += 1
-                if NodeTree.waitsOnLock(node) {
+                if forest.waitsOnLock(member) {
                     counts.queued += 1
                 } else {
-                    byPhase[node.phase ?? "", default: 0] += 1
+                    byPhase[forest.phase(member) ?? "", default: 0] += 1
                 }
             }
             for kid in kids {
@@ -502,12 +527,15 @@ public final class NodeTree: @unchecked Sendable {
     /// Appends the failed steps under `e` in tree order; returns whether there was one.
     @discardableResult
     private func collectFailed(_ e: Int, into list: inout [Int]) -> Bool {
-        var kids = entries[e].children
-        if let node = node(at: e), node.type == "Retry", let last = kids.last { kids = [last] }
+        let kids = entries[e].children
         var found = false
         var mine: [Int] = []
-        for child in kids where collectFailed(child, into: &mine) { found = true }
-        if !found, !entries[e].hidden, let node = node(at: e), NodeTree.isFailure(node.phase) {
+        if entries[e].retry, let last = kids.last {
+            found = collectFailed(last, into: &mine)
+        } else {
+            for child in kids where collectFailed(child, into: &mine) { found = true }
+        }
+        if !found, !entries[e].hidden, entries[e].failed {
             list.append(e)
             return true
         }
@@ -661,5 +689,32 @@ public final class NodeTree: @unchecked Sendable {
             }
         }
         return found
+    }
+}
+
+/// The nodes a tree was built with: the workflow's, then those of the unfolded children (a node id the workflow
+/// has is its own).
+public struct TreeNodes: Sendable {
+    public let main: NodeMap
+    public let children: [NodeMap]
+
+    public subscript(id: String) -> NodeStatus? {
+        if let node = main[id] { return node }
+        for map in children { if let node = map[id] { return node } }
+        return nil
+    }
+
+    /// The earliest start of a node, from the columns.
+    public var earliestStart: Double? { ([main] + children).compactMap(\.earliestStart).min() }
+
+    /// Every node (each read if it was not yet); an id in two maps counts once.
+    public var values: [NodeStatus] {
+        guard !children.isEmpty else { return main.values }
+        var seen = Set(main.keys)
+        var all = main.values
+        for map in children {
+            for (id, node) in map where seen.insert(id).inserted { all.append(node) }
+        }
+        return all
     }
 }

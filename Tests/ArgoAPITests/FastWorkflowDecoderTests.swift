@@ -163,7 +163,7 @@ final class FastWorkflowDecoderTests: XCTestCase {
         let (_, data) = try Self.fixtureData().first { $0.0.contains("nestedDAG") } ?? Self.fixtureData()[0]
         let workflow = try JSONDecoder().decode(Workflow.self, from: data)
         let nodesJSON = try JSONEncoder().encode(workflow.nodes)
-        XCTAssertEqual(try FastWorkflowDecoder.decodeNodes(nodesJSON), try JSONDecoder().decode([String: NodeStatus].self, from: nodesJSON))
+        XCTAssertEqual(try FastWorkflowDecoder.decodeNodes(nodesJSON).dictionary, try JSONDecoder().decode([String: NodeStatus].self, from: nodesJSON))
         XCTAssertThrowsError(try FastWorkflowDecoder.decodeNodes(Data("{\"a\":".utf8)))
     }
 
@@ -203,7 +203,7 @@ final class FastWorkflowDecoderTests: XCTestCase {
         XCTAssertNil(nodes["x"]!.synchronizationStatus)
     }
 
-    /// Inputs and outputs left unread are read from the decode's own copy of them, after the document is gone.
+    /// Nodes read after the bytes the caller decoded are gone read the same: the table keeps its own reference.
     func testUnreadPartsOutliveTheDocument() throws {
         let (name, data) = try Self.fixtureData().first { $0.0.contains("nestedDAG") } ?? Self.fixtureData()[0]
         let reference = try JSONDecoder().decode(Workflow.self, from: data)
@@ -222,24 +222,49 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
     }
 
-    /// A child's id in `children` shares its text's storage with the node's own id (one copy, not one per use).
-    func testChildIDsShareTheirNodesText() throws {
+    /// Decoding reads the columns of every node and makes no node: a node is read from its bytes when it is
+    /// asked for, once, and reads as JSONDecoder reads it; the columns say what the nodes say.
+    func testNodesAreReadWhenAskedFor() throws {
         let cluster = DemoCluster(ordinary: 0)
         let json = try XCTUnwrap(cluster.workflow(named: "db-fleet-audit-9h3kq"))
-        let nodes = try FastWorkflowDecoder.fast(Data(json.serialized())).nodes
-        func address(_ text: String) -> UnsafeRawPointer? {
-            var copy = text
-            return copy.withUTF8 { UnsafeRawPointer($0.baseAddress) }
-        }
-        var checked = 0
-        for node in nodes.values {
-            for child in node.children ?? [] where child.utf8.count > 15 {
-                guard let target = nodes[child] else { continue }
-                XCTAssertEqual(address(child), address(target.id), child)
-                checked += 1
+        let data = Data(json.serialized())
+        let nodes = try FastWorkflowDecoder.fast(data).nodes
+        let reference = try JSONDecoder().decode(Workflow.self, from: data).nodes.dictionary
+        XCTAssertGreaterThan(nodes.count, 1000)
+        XCTAssertEqual(nodes.count, reference.count)
+        XCTAssertEqual(nodes.table.nodesRead, 0, "decoding made no node")
+        let id = try XCTUnwrap(nodes.keys.dropFirst(nodes.count / 2).first)
+        XCTAssertEqual(nodes[id], reference[id])
+        XCTAssertEqual(nodes[id], reference[id])
+        XCTAssertEqual(nodes.table.nodesRead, 1, "one node asked for twice is read once")
+        XCTAssertNil(nodes["no-such-node"])
+        // The columns against the nodes JSONDecoder made.
+        let t = nodes.table
+        for (place, id) in t.ids.enumerated() {
+            let node = try XCTUnwrap(reference[id])
+            XCTAssertEqual(t.phase(place), node.phase, id)
+            let kinds: [String: NodeTable.Kind] = ["Pod": .pod, "DAG": .dag, "Steps": .steps, "StepGroup": .stepGroup,
+                "Retry": .retry, "Skipped": .skipped, "Suspend": .suspend, "HTTP": .http, "Plugin": .plugin,
+                "TaskGroup": .taskGroup, "Container": .container]
+            XCTAssertEqual(t.kinds[place], kinds[node.type] ?? .other, id)
+            XCTAssertEqual(t.templateName(place), node.templateName, id)
+            XCTAssertEqual(t.started[place].isNaN ? nil : t.started[place], node.startedAt?.seconds, id)
+            XCTAssertEqual(t.finished[place].isNaN ? nil : t.finished[place], node.finishedAt?.seconds, id)
+            // `argo get`'s item index: Int of the text between the first `(` and the first `:`.
+            let shown = node.shownName
+            var item = -1
+            if let open = shown.firstIndex(of: "("), let colon = shown.firstIndex(of: ":"), open < colon {
+                item = Int(shown[shown.index(after: open)..<colon]) ?? -1
+            }
+            XCTAssertEqual(Int(t.items[place]), item, id)
+            XCTAssertEqual(t.children(of: place).map { $0 < 0 ? "?" : t.ids[Int($0)] }, (node.children ?? []).map { reference[$0] == nil ? "?" : $0 }, id)
+            let boundary = t.boundaries[place]
+            switch node.boundaryID {
+            case nil, "": XCTAssertEqual(boundary, -1, id)
+            case let b?: XCTAssertEqual(boundary < 0 ? nil : t.ids[Int(boundary)], reference[b] == nil ? nil : b, id)
             }
         }
-        XCTAssertGreaterThan(checked, 1000)
+        XCTAssertEqual(t.nodesRead, 1, "the columns are read without making nodes")
     }
 
     /// Strings are scanned eight bytes at a time: a byte that needs a look (quote, backslash, control, past

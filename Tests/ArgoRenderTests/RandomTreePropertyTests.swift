@@ -67,7 +67,7 @@ final class RandomTreePropertyTests: XCTestCase {
         var status = WorkflowStatus()
         status.phase = r.pick(Self.phases)
         status.message = r.pick(Self.hostile)
-        status.nodes = nodes
+        status.nodes = NodeMap(nodes)
         return Workflow(metadata: ObjectMeta(name: name, namespace: "argo"), status: status)
     }
 

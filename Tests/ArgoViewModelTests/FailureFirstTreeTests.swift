@@ -34,7 +34,7 @@ final class FailureFirstTreeTests: XCTestCase {
     /// the root or the exit handler, not an attempt a later attempt of the same Retry superseded, and with
     /// no such failed node below.
     func expectedFailedSteps(_ wf: Workflow) -> Set<String> {
-        let nodes = wf.nodes
+        let nodes = wf.nodes.dictionary
         let rules = TreeRulesTests.self
         var parentOf: [String: String] = [:]
         for id in nodes.keys { if let p = rules.directParent(id, in: nodes) { parentOf[id] = p } }

@@ -468,7 +468,7 @@ final class LockModelTests: XCTestCase {
 
         XCTAssertTrue(try XCTUnwrap(LockBook(workflows: [listItem]).lock(key)).waiters.isEmpty, "without nodes the steps are unknown")
 
-        let book = LockBook(workflows: [listItem], nodes: [parent: nodes])
+        let book = LockBook(workflows: [listItem], nodes: [parent: NodeMap(nodes)])
         let lock = try XCTUnwrap(book.lock(key))
         XCTAssertEqual(lock.holders.map { [$0.workflow, $0.nodeID] }, [[parentName, holderID]])
         XCTAssertEqual(lock.waiters.map(\.nodeID), expected.map(\.id))
@@ -484,7 +484,7 @@ final class LockModelTests: XCTestCase {
         // Even a parent marked Pending is not queued itself for a lock its own steps wait for.
         var pendingItem = listItem
         pendingItem.status?.phase = "Pending"
-        let pendingLock = try XCTUnwrap(LockBook(workflows: [pendingItem], nodes: [parent: nodes]).lock(key))
+        let pendingLock = try XCTUnwrap(LockBook(workflows: [pendingItem], nodes: [parent: NodeMap(nodes)]).lock(key))
         XCTAssertEqual(pendingLock.waiters.map(\.nodeID), expected.map(\.id))
     }
 

@@ -56,7 +56,7 @@ final class TreeRulesTests: XCTestCase {
 
     func testRowsFollowTheArgoGetRulesOnEveryFixture() throws {
         for (file, wf) in try Self.fixtures() {
-            let nodes = wf.nodes
+            let nodes = wf.nodes.dictionary
             let rows = TreeBuilder.rows(workflowName: wf.name, nodes: nodes)
             let shown = rows.compactMap { $0.nodeID }
             // Nothing hidden is drawn; nothing is drawn twice.
