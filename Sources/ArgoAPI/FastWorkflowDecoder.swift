@@ -466,6 +466,7 @@ public enum FastWorkflowDecoder {
             var phase: UInt8 = 0
             var started = Double.nan, finished = Double.nan
             var hasID = false
+            var hasTemplateRef = false
             var seen: UInt32 = 0
             if try openObject() {
                 repeat {
@@ -522,7 +523,7 @@ public enum FastWorkflowDecoder {
                         displayName = try optionalText()
                     case 11 where Scanner.same(key, "templateRef"):
                         bit = 1 << 15
-                        _ = try templateRef()
+                        hasTemplateRef = try templateRef() != nil
                     case 12 where Scanner.same(key, "templateName"):
                         bit = 1 << 16
                         template = try optionalText()
@@ -559,6 +560,7 @@ public enum FastWorkflowDecoder {
             (displayName ?? name).with { b.addName($0) }
             name.with { b.addFullName($0) }
             if let template { template.with { b.addTemplate($0) } } else { b.addTemplate(nil) }
+            b.templateRefs.append(hasTemplateRef)
         }
 
         /// The last boundaryID read, as bytes of the document and as text: siblings share it.

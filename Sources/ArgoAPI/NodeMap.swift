@@ -145,6 +145,10 @@ public final class NodeTable: @unchecked Sendable {
     /// For nodes with an item index: the loop (the shown name before `(`) as an index of `loopNames`; else -1.
     public let loops: [Int32]
     public let loopNames: [String]
+    /// Characters of the shown name (what a row's name column needs of it).
+    public let nameLengths: [Int32]
+    /// Whether the node has a templateRef (its template label is `ref/template`: read the node for it).
+    public let templateRefs: [Bool]
     /// templateName as an index of `templateNames`; -1 when the node has none.
     public let templates: [Int32]
     public let templateNames: [String]
@@ -192,6 +196,8 @@ public final class NodeTable: @unchecked Sendable {
         items = b.items
         loops = b.loops
         loopNames = b.loopNames.all()
+        nameLengths = b.nameLengths
+        templateRefs = b.templateRefs
         templates = b.templates
         templateNames = b.templateNames.all()
         exitCandidates = b.exitCandidates
@@ -308,6 +314,8 @@ public final class NodeTable: @unchecked Sendable {
         var items: [Int32] = []
         var loops: [Int32] = []
         var loopNames = ByteSet()
+        var nameLengths: [Int32] = []
+        var templateRefs: [Bool] = []
         var templates: [Int32] = []
         var templateNames = ByteSet()
         /// Ids the nodes name (boundaries and children), to look up once every node is in.
@@ -325,6 +333,8 @@ public final class NodeTable: @unchecked Sendable {
             childStarts.reserveCapacity(capacity + 1)
             items.reserveCapacity(capacity)
             loops.reserveCapacity(capacity)
+            nameLengths.reserveCapacity(capacity)
+            templateRefs.reserveCapacity(capacity)
             templates.reserveCapacity(capacity)
             index.reserve(capacity)
         }
@@ -337,6 +347,8 @@ public final class NodeTable: @unchecked Sendable {
         }
 
         mutating func addName(_ shown: UnsafeBufferPointer<UInt8>) {
+            // Characters: one a byte in ASCII, else counted as String counts them.
+            nameLengths.append(Int32(shown.allSatisfy { $0 < 0x80 } ? shown.count : String(decoding: shown, as: UTF8.self).count))
             let item = NodeTable.itemIndex(shown)
             items.append(Int32(item))
             if item >= 0, let open = shown.firstIndex(of: UInt8(ascii: "(")) {
@@ -386,6 +398,7 @@ public final class NodeTable: @unchecked Sendable {
             bytes(node.shownName) { addName($0!) }
             bytes(node.name) { addFullName($0!) }
             bytes(node.templateName) { addTemplate($0) }
+            templateRefs.append(node.templateRef != nil)
         }
 
         /// Ids named by nodes → places (-2 for a boundary no node has, -1 for such a child).

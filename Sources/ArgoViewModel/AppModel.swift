@@ -686,24 +686,27 @@ public final class AppModel {
         var templateWidth = 8
         for (index, row) in state.rows.enumerated() where row.entry >= 0 {
             map[row.entry] = index
-            let name: String
-            var template = ""
+            // Lengths only: a node's come from the tree's columns (no node is read for them but those with a
+            // templateRef).
+            let name: Int
+            var template = 0
             switch row.item {
             case .node(let id):
-                name = tree.nodes[id]?.shownName ?? ""
-                template = tree.nodes[id].map(AppModel.templateLabel) ?? ""
+                let lengths = tree.labelLengths(at: row.entry)
+                name = lengths?.name ?? 0
+                template = lengths.map { $0.template ?? tree.nodes[id].map(AppModel.templateLabel)?.count ?? 0 } ?? 0
             case .group(let g):
-                name = tree.groups[g].name
-                template = tree.groups[g].template
+                name = tree.groups[g].name.count
+                template = tree.groups[g].template.count
             case .child(let child):
-                name = child
-                template = tree.childRefs[child].map(AppModel.childTemplateLabel) ?? ""
+                name = child.count
+                template = tree.childRefs[child].map(AppModel.childTemplateLabel)?.count ?? 0
             case .blank:
                 continue
             }
             let hint = row.folded ? (row.hiddenRows > 0 ? 3 + String(row.hiddenRows).count + 1 : 4) : 0
-            stepWidth = max(stepWidth, row.prefix.count + 2 + name.count + hint)
-            templateWidth = max(templateWidth, template.count)
+            stepWidth = max(stepWidth, row.prefix.count + 2 + name + hint)
+            templateWidth = max(templateWidth, template)
         }
         state.stepWidth = stepWidth
         state.templateWidth = templateWidth

@@ -289,6 +289,15 @@ public final class NodeTree: @unchecked Sendable {
 
     public func node(at entry: Int) -> NodeStatus? { nodeOfEntry[entry].map { $0.forest.table.node(Int($0.place)) } }
 
+    /// Characters of an entry's shown name, and of its template name (nil: it has a templateRef, read the node),
+    /// from the columns; nil for an entry that shows no node.
+    public func labelLengths(at entry: Int) -> (name: Int, template: Int?)? {
+        guard let ref = nodeOfEntry[entry] else { return nil }
+        let t = ref.forest.table, p = Int(ref.place)
+        if t.templateRefs[p] { return (Int(t.nameLengths[p]), nil) }
+        return (Int(t.nameLengths[p]), t.templateName(p)?.count ?? 0)
+    }
+
     // MARK: Building
 
     /// A node of one forest, by place.

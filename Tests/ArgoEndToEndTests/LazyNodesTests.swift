@@ -1,0 +1,63 @@
+import ArgoAPI
+import ArgoDemo
+import ArgoRender
+import ArgoViewModel
+import Foundation
+import XCTest
+
+/// Opening a big workflow reads only the nodes the screen shows: the tree, its groups, failed steps and lock
+/// queue come from the table's columns; a node is read from its bytes when a row, the details or a search
+/// needs it.
+final class LazyNodesTests: XCTestCase {
+    func open(items: Int, cols: Int = 120, rows: Int = 40) throws -> (AppModel, NodeTable) {
+        let json = DemoCluster.loopingDAG(name: "fleet-audit-l4zy1", namespace: "argo", items: items,
+            failing: Set(stride(from: 13, to: items, by: 97)), now: DemoCluster.frozenNow)
+        let wf = try FastWorkflowDecoder.decode(Data(json.serialized()))
+        let table = wf.nodes.table
+        XCTAssertEqual(table.count, 3 + 5 * items)
+        XCTAssertEqual(table.nodesRead, 0)
+        let model = AppModel(server: "test", namespace: "argo", now: DemoCluster.frozenNow)
+        _ = model.handle(.resize(cols: cols, rows: rows))
+        _ = model.start(workflow: ("argo", wf.name))
+        _ = model.handle(.workflow(namespace: "argo", name: wf.name, .success(wf), bytes: 0))
+        return (model, table)
+    }
+
+    func press(_ model: AppModel, _ script: String) {
+        for key in try! Key.parseScript(script) { _ = model.handle(key) }
+    }
+
+    func testOpeningReadsOnlyWhatTheScreenShows() throws {
+        let (model, table) = try open(items: 2000)
+        let first = Screens.render(model)
+        XCTAssertTrue(first.lines.joined().contains("audit"), "the tree is drawn")
+        XCTAssertLessThanOrEqual(table.nodesRead, 40, "a 40-row screen of a 10,003-node workflow")
+        // Unfolding the 2,000 items and going to the end draws another screen: about one more screen read.
+        press(model, "j j <Space> G")
+        _ = Screens.render(model)
+        XCTAssertGreaterThan(model.open!.rows.count, 9_000)
+        XCTAssertLessThanOrEqual(table.nodesRead, 80)
+        // The first failed step: found from the columns, its details read from its bytes.
+        let before = table.nodesRead
+        press(model, "f")
+        let screen = Screens.render(model).lines.joined(separator: "\n")
+        XCTAssertNotNil(model.selection?.id)
+        XCTAssertTrue(screen.contains("compare-schema") || screen.contains("audit(13:"), screen)
+        XCTAssertLessThanOrEqual(table.nodesRead - before, 45)
+    }
+
+    /// What the columns give is what the nodes say: the same tree as from nodes JSONDecoder made.
+    func testTheSameTreeAsFromDecodedNodes() throws {
+        let json = DemoCluster.loopingDAG(name: "fleet-audit-s4me1", namespace: "argo", items: 150, failing: [7, 90],
+            now: DemoCluster.frozenNow)
+        let data = Data(json.serialized())
+        let fast = try FastWorkflowDecoder.decode(data)
+        let slow = try JSONDecoder().decode(Workflow.self, from: data)
+        let a = NodeTree(workflowName: fast.name, nodes: fast.nodes)
+        let b = NodeTree(workflowName: slow.name, nodes: slow.nodes.dictionary)
+        XCTAssertEqual(a.rows(folding: FoldState(), glyphs: .unicode), b.rows(folding: FoldState(), glyphs: .unicode))
+        XCTAssertEqual(a.failedSteps, b.failedSteps)
+        XCTAssertEqual(a.groups, b.groups)
+        XCTAssertEqual(a.failedSteps.count, 2)
+    }
+}
