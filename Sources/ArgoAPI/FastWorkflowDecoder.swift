@@ -29,6 +29,21 @@ public enum FastWorkflowDecoder {
 
     struct Unsupported: Error {}
 
+    /// Where a `JSONDecoder` error of a workflow lies when it lies in a node's inputs, outputs or
+    /// resourcesDuration: the parts the fast decoder reads when the node is asked for (and names as unreadable
+    /// there, instead of failing the whole workflow).
+    public static func unreadablePart(of error: Error) -> (node: String, part: String)? {
+        let path: [CodingKey]
+        switch error as? DecodingError {
+        case .keyNotFound(_, let c)?, .typeMismatch(_, let c)?, .valueNotFound(_, let c)?, .dataCorrupted(let c)?: path = c.codingPath
+        default: return nil
+        }
+        let keys = path.map(\.stringValue)
+        guard let n = keys.firstIndex(of: "nodes"), n + 2 < keys.count, ["inputs", "outputs", "resourcesDuration"].contains(keys[n + 2])
+        else { return nil }
+        return (keys[n + 1], keys[n + 2])
+    }
+
     /// The fast path: throws `Unsupported` (or a decoding error of the rest) whenever it is not sure.
     static func fast(_ data: Data) throws -> Workflow {
         // Where the value of status.nodes starts and ends, and the nodes read from it.
@@ -106,10 +121,12 @@ public enum FastWorkflowDecoder {
         }
 
         /// Consumes `word` (after white space) when it comes next.
-        mutating func literal(_ word: StaticString) -> Bool {
+        @inline(__always) mutating func literal(_ word: StaticString) -> Bool {
             skipSpace()
-            let n = word.utf8CodeUnitCount
-            guard index + n <= count, memcmp(base + index, word.utf8Start, n) == 0 else { return false }
+            // Most values are not the word: its first byte tells at once.
+            let n = word.utf8CodeUnitCount, w = word.utf8Start
+            guard index + n <= count, base[index] == w[0] else { return false }
+            for i in 1..<n where base[index + i] != w[i] { return false }
             index += n
             return true
         }
@@ -459,7 +476,8 @@ public enum FastWorkflowDecoder {
         }
 
         /// One node into the table's columns: the checks of `node(key:keyText:)`, key by key, with only the
-        /// columns made.
+        /// columns made; but inputs, outputs and resourcesDuration, the bulk of a node that the tree never needs,
+        /// are only checked to be JSON (`NodeTable` reads them, leniently, when the node is asked for).
         mutating func nodeRow(_ b: inout NodeTable.Builder) throws {
             var name: Text?, displayName: Text?, boundary: Text?, template: Text?
             var kind: NodeTable.Kind?
@@ -491,13 +509,13 @@ public enum FastWorkflowDecoder {
                         try checkOptionalString()
                     case 6 where Scanner.same(key, "inputs"):
                         bit = 1 << 5
-                        try checkInputs()
+                        try skipValue()
                     case 7 where Scanner.same(key, "message"):
                         bit = 1 << 6
                         try checkOptionalString()
                     case 7 where Scanner.same(key, "outputs"):
                         bit = 1 << 7
-                        try checkOutputs()
+                        try skipValue()
                     case 8 where Scanner.same(key, "progress"):
                         bit = 1 << 8
                         try checkOptionalString()
@@ -538,7 +556,7 @@ public enum FastWorkflowDecoder {
                         _ = try optionalInt()
                     case 17 where Scanner.same(key, "resourcesDuration"):
                         bit = 1 << 20
-                        try checkIntMap()
+                        try skipValue()
                     case 21 where Scanner.same(key, "synchronizationStatus"):
                         bit = 1 << 21
                         _ = try synchronizationStatus()
@@ -555,7 +573,11 @@ public enum FastWorkflowDecoder {
             b.phases.append(phase)
             b.started.append(started)
             b.finished.append(finished)
-            if let boundary { boundary.with { b.addBoundary($0) } } else { b.addBoundary(nil) }
+            switch boundary {
+            case .bytes(let bytes)?: b.addBoundary(inDocument: bytes)
+            case .text(let text)?: Text.text(text).with { b.addBoundary($0) }
+            case nil: b.addBoundary(nil)
+            }
             b.endChildren()
             (displayName ?? name).with { b.addName($0) }
             name.with { b.addFullName($0) }
@@ -671,7 +693,9 @@ public enum FastWorkflowDecoder {
 
         /// One node, with the keys of `NodeStatus`'s synthesized Codable. A plain loop over the members into
         /// locals, the node's box made once at the end: no closure captures, no copy-on-write checks per field.
-        mutating func node(key mapKey: UnsafeBufferPointer<UInt8>, keyText: String) throws -> NodeStatus {
+        /// - Parameter tolerant: inputs, outputs or resourcesDuration that cannot be read are left out and named in
+        /// `unreadableParts` (the rest of the node is still read).
+        mutating func node(key mapKey: UnsafeBufferPointer<UInt8>, keyText: String, tolerant: Bool = false) throws -> NodeStatus {
             let f = NodeStatus.Storage()
             var id: String?, name: String?, type: String?
             var seen: UInt32 = 0
@@ -697,13 +721,13 @@ public enum FastWorkflowDecoder {
                         f.podIP = try optionalString()
                     case 6 where Scanner.same(key, "inputs"):
                         bit = 1 << 5
-                        f.inputs = try inputs()
+                        f.inputs = try part("inputs", of: f, tolerant: tolerant) { try $0.inputs() }
                     case 7 where Scanner.same(key, "message"):
                         bit = 1 << 6
                         f.message = try optionalString()
                     case 7 where Scanner.same(key, "outputs"):
                         bit = 1 << 7
-                        f.outputs = try outputs()
+                        f.outputs = try part("outputs", of: f, tolerant: tolerant) { try $0.outputs() }
                     case 8 where Scanner.same(key, "progress"):
                         bit = 1 << 8
                         f.progress = try optionalString()
@@ -742,7 +766,7 @@ public enum FastWorkflowDecoder {
                         f.estimatedDuration = try optionalInt()
                     case 17 where Scanner.same(key, "resourcesDuration"):
                         bit = 1 << 20
-                        f.resourcesDuration = try intMap()
+                        f.resourcesDuration = try part("resourcesDuration", of: f, tolerant: tolerant) { try $0.intMap() }
                     case 21 where Scanner.same(key, "synchronizationStatus"):
                         bit = 1 << 21
                         f.synchronizationStatus = try synchronizationStatus()
@@ -760,6 +784,22 @@ public enum FastWorkflowDecoder {
             f.name = name
             f.type = type
             return NodeStatus(storage: f)
+        }
+
+        /// A part of a node it can do without, read; when `tolerant`, one the scanner cannot read is read by
+        /// JSONDecoder (its lenient values), and one neither can read is skipped and named.
+        @inline(__always) mutating func part<T: Decodable>(_ name: String, of f: NodeStatus.Storage, tolerant: Bool, _ read: (inout Scanner) throws -> T?) throws -> T? {
+            guard tolerant else { return try read(&self) }
+            let start = index
+            do {
+                return try read(&self)
+            } catch {
+                index = start
+                try skipValue()
+                if let value = try? JSONDecoder().decode(T?.self, from: Data(bytes: base + start, count: index - start)) { return value }
+                f.unreadableParts = (f.unreadableParts ?? []) + [name]
+                return nil
+            }
         }
 
         mutating func intMap() throws -> [String: Int]? {
@@ -832,7 +872,7 @@ public enum FastWorkflowDecoder {
             return try JSONDecoder().decode([Artifact].self, from: bytes)
         }
 
-        // MARK: Checked, not read: the same grammar and types as inputs() and outputs(), nothing built.
+        // MARK: Checked, not read
 
         mutating func checkString() throws {
             if try rawString() == nil { _ = try escapedString() }
@@ -840,71 +880,6 @@ public enum FastWorkflowDecoder {
 
         mutating func checkOptionalString() throws {
             if !literal("null") { try checkString() }
-        }
-
-        mutating func checkParameters() throws {
-            if literal("null") { return }
-            try array { s in
-                var seen: UInt32 = 0
-                try s.rawObject { key, s in
-                    if Scanner.same(key, "name") {
-                        try Scanner.once(&seen, 1)
-                        try s.checkString()
-                    } else if Scanner.same(key, "value") {
-                        try Scanner.once(&seen, 2)
-                        try s.checkOptionalString()
-                    } else {
-                        try s.skipValue()
-                    }
-                }
-                guard seen & 1 != 0 else { throw Unsupported() }
-            }
-        }
-
-        /// As `intMap()`: integer values, no key twice (up to 8 keys compared in place, more read for real).
-        mutating func checkIntMap() throws {
-            if literal("null") { return }
-            let start = index
-            var tooMany = false
-            try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: 8) { keys in
-                var n = 0
-                try rawObject { key, s in
-                    if n < 8 {
-                        for k in keys[0..<n] where Scanner.same(k, key) {
-                            throw Unsupported()
-                        }
-                        keys[n] = key
-                    } else {
-                        tooMany = true
-                    }
-                    n += 1
-                    _ = try s.int()
-                }
-            }
-            if tooMany {
-                let end = index
-                index = start
-                _ = try intMap()
-                guard index == end else { throw Unsupported() }
-            }
-        }
-
-        mutating func checkInputs() throws {
-            if literal("null") { return }
-            try members(Scanner.inputKeys) { i, s in
-                if i == 0 { try s.checkParameters() } else { _ = try s.artifacts() }
-            }
-        }
-
-        mutating func checkOutputs() throws {
-            if literal("null") { return }
-            try members(Scanner.outputKeys) { i, s in
-                switch i {
-                case 0: try s.checkParameters()
-                case 1: _ = try s.artifacts()
-                default: try s.checkOptionalString()
-                }
-            }
         }
 
         mutating func inputs() throws -> Inputs? {

@@ -252,13 +252,18 @@ public final class NodeTable: @unchecked Sendable {
 
     private func read(_ place: Int) -> NodeStatus {
         guard case .document(let data, let spans) = source else { return NodeStatus(id: ids[place], name: "", type: "") }
+        // Read as Argo writes a node; else as JSONDecoder reads one (lenient parameter values); else without
+        // the parts that cannot be read (the node's columns were read from these bytes: the rest reads).
         let node: NodeStatus? = data.withUnsafeBytes { raw in
-            index.withBytes(Int32(place)) { key in
-                var scanner = FastWorkflowDecoder.Scanner(UnsafeRawBufferPointer(rebasing: raw[spans[place]]))
-                return try? scanner.node(key: key, keyText: ids[place])
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[spans[place]])
+            return index.withBytes(Int32(place)) { key in
+                var scanner = FastWorkflowDecoder.Scanner(bytes)
+                if let node = try? scanner.node(key: key, keyText: ids[place]) { return node }
+                if let node = try? JSONDecoder().decode(NodeStatus.self, from: Data(bytes)) { return node }
+                var tolerant = FastWorkflowDecoder.Scanner(bytes)
+                return try? tolerant.node(key: key, keyText: ids[place], tolerant: true)
             }
         }
-        // The bytes were checked as the node was put in the table: reading them again cannot fail.
         return node ?? NodeStatus(id: ids[place], name: ids[place], type: "")
     }
 
@@ -365,6 +370,16 @@ public final class NodeTable: @unchecked Sendable {
         mutating func addBoundary(_ id: UnsafeBufferPointer<UInt8>?) {
             guard let id, id.count > 0 else { return boundaries.append(-1) }
             boundaries.append(refs.insert(id).0)
+        }
+
+        /// The last boundary read in place, and its entry of `refs`: siblings follow one another and share it.
+        var lastBoundary: (bytes: UnsafeBufferPointer<UInt8>, ref: Int32)?
+
+        /// A boundaryID read in place in the document (its bytes stay there while the table is built).
+        mutating func addBoundary(inDocument id: UnsafeBufferPointer<UInt8>) {
+            if let last = lastBoundary, FastWorkflowDecoder.Scanner.same(last.bytes, id) { return boundaries.append(last.ref) }
+            addBoundary(id)
+            if let ref = boundaries.last, ref >= 0 { lastBoundary = (id, ref) }
         }
 
         mutating func addChild(_ id: UnsafeBufferPointer<UInt8>) {

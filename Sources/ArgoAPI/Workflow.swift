@@ -185,6 +185,8 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             @usableFromInline var resourcesDuration: [String: Int]? = nil
             @usableFromInline var nodeFlag: NodeFlag? = nil
             @usableFromInline var podIP: String? = nil
+            /// Parts of the node the fast path could not read (not part of the object: see `unreadableParts`).
+            @usableFromInline var unreadableParts: [String]? = nil
         }
 
         @usableFromInline final class Rare: @unchecked Sendable {
@@ -222,6 +224,10 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         @usableFromInline var podIP: String? {
             get { rare?.fields.podIP }
             set { setRare(\.podIP, newValue) }
+        }
+        @usableFromInline var unreadableParts: [String]? {
+            get { rare?.fields.unreadableParts }
+            set { setRare(\.unreadableParts, newValue) }
         }
 
         @usableFromInline var inputs: Inputs? {
@@ -359,6 +365,10 @@ public struct NodeStatus: Codable, Hashable, Sendable {
         set { unique.podIP = newValue }
     }
 
+    /// Inputs, outputs or resourcesDuration that were in the object but could not be read (neither as Argo
+    /// writes them nor as `JSONDecoder` reads them): the node is shown without them, and says so.
+    public var unreadableParts: [String] { storage.unreadableParts ?? [] }
+
     init(storage: Storage) { self.storage = storage }
 
     public init(id: String, name: String, displayName: String? = nil, type: String, phase: String? = nil) {
@@ -455,6 +465,7 @@ public struct NodeStatus: Codable, Hashable, Sendable {
             && x.resourcesDuration == y.resourcesDuration
             && x.nodeFlag == y.nodeFlag
             && x.podIP == y.podIP
+            && x.unreadableParts == y.unreadableParts
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -81,6 +81,10 @@ public enum NodeDetails {
         if let exitCode = node.outputs?.exitCode { lines.append(DetailLine(.field, "exit code", exitCode, phase: exitCode == "0" ? nil : "Failed")) }
         if let waiting = node.synchronizationStatus?.waiting { lines.append(DetailLine(.field, "waiting for", waiting)) }
         if let message = node.message, !message.isEmpty { lines.append(DetailLine(.field, "message", message, phase: node.phase)) }
+        if !node.unreadableParts.isEmpty {
+            lines.append(DetailLine(.field, "unreadable", node.unreadableParts.joined(separator: ", ")
+                + " (not as Argo writes them: left out)", phase: "Error"))
+        }
 
         let inputs = node.inputs?.parameters ?? []
         let inputArtifacts = node.inputs?.artifacts ?? []

@@ -214,7 +214,9 @@ public final class NodeTree: @unchecked Sendable {
     public private(set) var failedSteps: [Int] = []
     /// Steps and child workflows waiting on a lock (Pending with a lock message), drawn in the tree.
     public private(set) var queued = 0
+    /// Entries of the nodes of children's forests, and of children's roots (the workflow's own: `mainForest`).
     private var entryOfNode: [String: Int] = [:]
+    private var mainForest: Forest?
     /// Where the node each entry shows is (nil for groups and child workflows): read only when asked for.
     private var nodeOfEntry: [NodeRef?] = []
     private var childForests: [String: Forest] = [:]
@@ -267,7 +269,7 @@ public final class NodeTree: @unchecked Sendable {
         workflowOfNode = owners
         self.childForests = childForests
         let forest = Forest(nodes: nodes)
-        entryOfNode.reserveCapacity(nodes.count + owners.count)
+        mainForest = forest
         entries.reserveCapacity(nodes.count)
         nodeOfEntry.reserveCapacity(nodes.count)
         if let place = forest.place(of: workflowName), forest.root[place] {
@@ -285,7 +287,10 @@ public final class NodeTree: @unchecked Sendable {
         }
     }
 
-    public func entry(ofNode id: String) -> Int? { entryOfNode[id] }
+    public func entry(ofNode id: String) -> Int? {
+        if let forest = mainForest, let place = forest.place(of: id), forest.entryOf[place] >= 0 { return Int(forest.entryOf[place]) }
+        return entryOfNode[id]
+    }
 
     public func node(at entry: Int) -> NodeStatus? { nodeOfEntry[entry].map { $0.forest.table.node(Int($0.place)) } }
 
@@ -313,6 +318,8 @@ public final class NodeTree: @unchecked Sendable {
         let table: NodeTable
         var children: [[Int32]]
         private(set) var root: [Bool]
+        /// The entry drawing each place (-1: none yet).
+        var entryOf: [Int32]
 
         init(nodes: NodeMap) {
             let t = nodes.table
@@ -344,6 +351,7 @@ public final class NodeTree: @unchecked Sendable {
                 children[i].sort { TreeBuilder.before(t, Int($0), Int($1)) }
             }
             self.children = children
+            entryOf = [Int32](repeating: -1, count: n)
         }
 
         func place(of id: String) -> Int? { table.place(of: id) }
@@ -374,8 +382,10 @@ public final class NodeTree: @unchecked Sendable {
         let i = Int(place)
         let table = forest.table
         let id = table.ids[i]
-        // A node is drawn once: entryOfNode also stops a cycle (an ancestor has its entry already).
-        guard entryOfNode[id] == nil else { return nil }
+        // A node is drawn once: its entry also stops a cycle (an ancestor has its entry already).
+        guard forest.entryOf[i] < 0 else { return nil }
+        let main = forest === mainForest
+        if !main { guard entry(ofNode: id) == nil else { return nil } }
         let (hidden, groupIndent) = forest.filter(place)
         let index = entries.count
         let phase = table.phases[i]
@@ -383,7 +393,8 @@ public final class NodeTree: @unchecked Sendable {
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id,
             retry: table.kinds[i] == .retry, failed: failed))
         nodeOfEntry.append(NodeRef(forest: forest, place: place))
-        entryOfNode[id] = index
+        forest.entryOf[i] = Int32(index)
+        if !main { entryOfNode[id] = index }
         if phase == 1 && forest.waitsOnLock(place) { queued += 1 }
         let kids = forest.children[i]
         // Members of one loop: siblings whose names carry an item index and share the step name before it.

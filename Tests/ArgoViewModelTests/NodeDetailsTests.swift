@@ -43,6 +43,18 @@ final class NodeDetailsTests: XCTestCase {
         return node
     }
 
+    /// A step whose outputs are not as Argo writes them opens with what could be read, and says what could not.
+    func testUnreadableOutputsAreNamed() throws {
+        let doc = #"{"metadata":{"name":"w"},"status":{"nodes":{"s":{"id":"s","name":"w.s","type":"Pod","phase":"Failed","#
+            + #""message":"boom","outputs":{"parameters":[{"value":"x"}]}}}}}"#
+        let wf = try FastWorkflowDecoder.decode(Data(doc.utf8))
+        let lines = NodeDetails.lines(node: try XCTUnwrap(wf.nodes["s"]), workflow: wf, now: 0, jsonOpen: [:])
+        let unreadable = try XCTUnwrap(lines.first { $0.key == "unreadable" })
+        XCTAssertTrue(unreadable.value.hasPrefix("outputs"), unreadable.value)
+        XCTAssertEqual(lines.first { $0.key == "message" }?.value, "boom")
+        XCTAssertTrue(lines.contains { $0.value == "(this step has no outputs)" })
+    }
+
     func testOutputsTableHasEveryParameterAndFoldsLongJSON() throws {
         let long = "{" + (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
         let short = #"{"tables":2,"drift":[]}"#
