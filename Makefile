@@ -31,8 +31,10 @@ screens: build
 ## and the loader), ncursesw/tinfo and libcurl. The linker takes libstdc++.a and libz.a from STATIC_LIBS, which
 ## it searches before the system's directories; the target fails if the binary names any other shared library.
 STATIC_LIBS := .build/static-libs
+## Exclusivity is checked at run time in debug builds (every test run); the release binary leaves the checks out
+## (the tree's builder touches its class's arrays once a node: the checks cost more than the work).
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -static-libgcc \
-	-Xlinker -L$(CURDIR)/$(STATIC_LIBS)
+	-Xswiftc -enforce-exclusivity=unchecked -Xlinker -L$(CURDIR)/$(STATIC_LIBS)
 # Its own build folder: the plain `swift build -c release` (other flags) would otherwise rebuild over it.
 RELEASE_BUILD = $(SWIFT) build $(RELEASE_FLAGS) --scratch-path .build-release
 RELEASE_ALLOWED := libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libncursesw.so.6 libtinfo.so.6 libcurl.so.4

@@ -91,7 +91,6 @@ public enum FastWorkflowDecoder {
         let base: UnsafePointer<UInt8>
         let count: Int
         var index = 0
-        var depth = 0
         init(_ raw: UnsafeRawBufferPointer) {
             if let start = raw.baseAddress, raw.count > 0 {
                 base = start.assumingMemoryBound(to: UInt8.self)
@@ -337,27 +336,61 @@ public enum FastWorkflowDecoder {
             }
         }
 
-        /// Passes over any value, checking its grammar, without building it.
+        /// Passes over any value, checking its grammar, without building it: one loop over the bytes with a stack
+        /// of the containers open (no call per member), nesting at most 200 deep.
         mutating func skipValue() throws {
-            skipSpace()
-            guard index < count else { throw Unsupported() }
-            switch base[index] {
-            case UInt8(ascii: "\""): try skipString()
-            case UInt8(ascii: "{"):
-                depth += 1
-                guard depth < 200 else { throw Unsupported() }
-                try rawObject { _, scanner in try scanner.skipValue() }
-                depth -= 1
-            case UInt8(ascii: "["):
-                depth += 1
-                guard depth < 200 else { throw Unsupported() }
-                try array { scanner in try scanner.skipValue() }
-                depth -= 1
-            case UInt8(ascii: "t"): guard literal("true") else { throw Unsupported() }
-            case UInt8(ascii: "f"): guard literal("false") else { throw Unsupported() }
-            case UInt8(ascii: "n"): guard literal("null") else { throw Unsupported() }
-            default: try skipNumber()
+            let limit = 200
+            try withUnsafeTemporaryAllocation(of: Bool.self, capacity: limit) { isObject in
+                var open = 0
+                while true {
+                    // A value.
+                    skipSpace()
+                    guard index < count else { throw Unsupported() }
+                    switch base[index] {
+                    case UInt8(ascii: "\""): try skipString()
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        let object = base[index] == UInt8(ascii: "{")
+                        index += 1
+                        skipSpace()
+                        guard index < count else { throw Unsupported() }
+                        if base[index] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                            index += 1
+                        } else {
+                            guard open + 1 < limit else { throw Unsupported() }
+                            isObject[open] = object
+                            open += 1
+                            if object { try skipKey() }
+                            continue
+                        }
+                    case UInt8(ascii: "t"): guard literal("true") else { throw Unsupported() }
+                    case UInt8(ascii: "f"): guard literal("false") else { throw Unsupported() }
+                    case UInt8(ascii: "n"): guard literal("null") else { throw Unsupported() }
+                    default: try skipNumber()
+                    }
+                    // After a value: the containers it closes, then the next member or element.
+                    while true {
+                        if open == 0 { return }
+                        skipSpace()
+                        guard index < count else { throw Unsupported() }
+                        let c = base[index]
+                        index += 1
+                        if c == UInt8(ascii: ",") {
+                            if isObject[open - 1] { try skipKey() }
+                            break
+                        }
+                        guard c == (isObject[open - 1] ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { throw Unsupported() }
+                        open -= 1
+                    }
+                }
             }
+        }
+
+        /// A key of a skipped object and its colon.
+        @inline(__always) mutating func skipKey() throws {
+            skipSpace()
+            guard index < count, base[index] == UInt8(ascii: "\"") else { throw Unsupported() }
+            try skipString()
+            try expect(UInt8(ascii: ":"))
         }
 
         mutating func skipString() throws {
@@ -644,14 +677,47 @@ public enum FastWorkflowDecoder {
             a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
         }
 
+        /// The date (its first ten bytes, `2026-11-28`) of the last timestamp read as `…THH:MM:SSZ`, and when
+        /// that day began: a workflow's times share a few days, and the time of day is then all there is to read.
+        var lastDay: (date: UInt64, rest: UInt16, start: Int)?
+
         mutating func timestamp() throws -> Timestamp? {
             if literal("null") { return nil }
             if let bytes = try rawString() {
+                if let seconds = Scanner.sameDay(bytes, lastDay) { return Timestamp(seconds: Double(seconds)) }
                 guard let seconds = Timestamp.parse(utf8: bytes) else { throw Unsupported() }
+                if bytes.count == 20, let time = Scanner.timeOfDay(bytes) {
+                    let raw = UnsafeRawPointer(bytes.baseAddress!)
+                    lastDay = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self), Int(seconds) - time)
+                }
                 return Timestamp(seconds: seconds)
             }
             guard let seconds = Timestamp.parse(try escapedString()) else { throw Unsupported() }
             return Timestamp(seconds: seconds)
+        }
+
+        /// `HH:MM:SS` of `YYYY-MM-DDTHH:MM:SSZ` in seconds; nil for any other form.
+        @inline(__always) static func timeOfDay(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard b.count == 20, b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+                b[19] == UInt8(ascii: "Z")
+            else { return nil }
+            @inline(__always) func two(_ at: Int) -> Int? {
+                let hi = b[at] &- 48, lo = b[at + 1] &- 48
+                return hi < 10 && lo < 10 ? Int(hi) * 10 + Int(lo) : nil
+            }
+            guard let h = two(11), let m = two(14), let s = two(17) else { return nil }
+            return h * 3600 + m * 60 + s
+        }
+
+        /// The seconds of a `…THH:MM:SSZ` timestamp on the day `last` read; nil when it is another day or form
+        /// (then `Timestamp.parse` reads it, and checks it).
+        @inline(__always) static func sameDay(_ b: UnsafeBufferPointer<UInt8>, _ last: (date: UInt64, rest: UInt16, start: Int)?) -> Int? {
+            guard let last, b.count == 20 else { return nil }
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            guard raw.loadUnaligned(as: UInt64.self) == last.date, raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == last.rest,
+                let time = timeOfDay(b)
+            else { return nil }
+            return last.start + time
         }
 
         mutating func stringArray() throws -> [String]? {
@@ -672,8 +738,27 @@ public enum FastWorkflowDecoder {
             return true
         }
 
-        /// A member's key and its colon (keys with escapes: Unsupported); its value is next.
+        /// A member's key and its colon (keys with escapes: Unsupported); its value is next. Keys are short and
+        /// plain: read a byte at a time, anything else read by `rawString`.
         @inline(__always) mutating func memberKey() throws -> UnsafeBufferPointer<UInt8> {
+            skipSpace()
+            guard index < count, base[index] == UInt8(ascii: "\"") else { throw Unsupported() }
+            let start = index + 1
+            var i = start
+            while i < count {
+                let c = base[i]
+                if c == UInt8(ascii: "\"") { break }
+                if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return try slowMemberKey() }
+                i += 1
+            }
+            guard i < count else { throw Unsupported() }
+            index = i + 1
+            if index < count && base[index] == UInt8(ascii: ":") { index += 1 } else { try expect(UInt8(ascii: ":")) }
+            skipSpace()
+            return UnsafeBufferPointer(start: base + start, count: i - start)
+        }
+
+        mutating func slowMemberKey() throws -> UnsafeBufferPointer<UInt8> {
             guard let key = try rawString() else { throw Unsupported() }
             try expect(UInt8(ascii: ":"))
             skipSpace()

@@ -41,6 +41,26 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
     }
 
+    /// Times on one day are read from the day's start plus the time of day: days that alternate, a day
+    /// boundary, a fraction, an offset and a broken time of day read as JSONDecoder reads them.
+    func testTimesAcrossDays() throws {
+        let times = ["2026-11-28T23:59:59Z", "2026-11-29T00:00:00Z", "2026-11-28T10:00:00Z", "2026-11-29T10:00:01Z",
+            "2026-11-29T10:00:01.5Z", "2026-11-29T10:00:01+02:00", "2026-11-29T10:00:02Z", "2024-02-29T12:00:00Z",
+            "2026-11-29T1a:00:02Z", "2026-11-29T10:00:03Z"]
+        var nodes: [String] = []
+        for (i, time) in times.enumerated() {
+            nodes.append(#""n\#(i)":{"id":"n\#(i)","name":"w.n\#(i)","type":"Pod","startedAt":"\#(time)","finishedAt":"\#(times[(i + 3) % times.count])"}"#)
+        }
+        let good = nodes.enumerated().filter { !times[$0.offset].contains("1a") && !times[($0.offset + 3) % times.count].contains("1a") }
+        for list in [good.map(\.element), nodes] {
+            let doc = #"{"metadata":{"name":"w"},"status":{"nodes":{"# + list.joined(separator: ",") + "}}}"
+            assertSameOutcome(Data(doc.utf8), "times \(list.count)")
+        }
+        let doc = #"{"metadata":{"name":"w"},"status":{"nodes":{"# + good.map(\.element).joined(separator: ",") + "}}}"
+        let wf = try FastWorkflowDecoder.decode(Data(doc.utf8))
+        XCTAssertEqual(wf.nodes["n1"]?.startedAt?.seconds, wf.nodes["n0"]!.startedAt!.seconds + 1)
+    }
+
     /// A node's outputs not as Argo writes them (a parameter without a name): JSONDecoder gives up on the whole
     /// workflow; the fast decoder reads the tree, and the node when asked for reads without its outputs and
     /// names them as unreadable. A parameter whose value is a number reads as JSONDecoder reads it (lenient).
