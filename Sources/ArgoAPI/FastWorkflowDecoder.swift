@@ -508,6 +508,32 @@ public enum FastWorkflowDecoder {
             return try text()
         }
 
+        /// The keys of a node the table reads, by their number in `nodeRow` (and their bit there); then keys it
+        /// skips but every node has.
+        static let nodeKeys: [StaticString] = ["id", "name", "type", "phase", "podIP", "inputs", "message", "outputs",
+            "progress", "children", "nodeFlag", "startedAt", "boundaryID", "finishedAt", "displayName", "templateRef",
+            "templateName", "hostNodeName", "outboundNodes", "estimatedDuration", "resourcesDuration",
+            "synchronizationStatus", "templateScope"]
+
+        /// The number of a key in `nodeKeys`, or -1.
+        @inline(__always) static func nodeKey(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+            for (i, word) in nodeKeys.enumerated() where same(key, word) { return i }
+            return -1
+        }
+
+        /// Consumes `"word":` (and the space after it) when it comes next; nothing otherwise.
+        @inline(__always) mutating func expectKey(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard index + n + 2 < count, base[index] == UInt8(ascii: "\""), base[index + n + 1] == UInt8(ascii: "\""),
+                base[index + n + 2] == UInt8(ascii: ":")
+            else { return false }
+            let w = word.utf8Start
+            for i in 0..<n where base[index + 1 + i] != w[i] { return false }
+            index += n + 3
+            skipSpace()
+            return true
+        }
+
         /// One node into the table's columns: the checks of `node(key:keyText:)`, key by key, with only the
         /// columns made; but inputs, outputs and resourcesDuration, the bulk of a node that the tree never needs,
         /// are only checked to be JSON (`NodeTable` reads them, leniently, when the node is asked for).
@@ -520,82 +546,65 @@ public enum FastWorkflowDecoder {
             var hasTemplateRef = false
             var seen: UInt32 = 0
             if try openObject() {
+                var position = 0
                 repeat {
-                    let key = try memberKey()
-                    let bit: UInt32
-                    switch key.count {
-                    case 2 where Scanner.same(key, "id"):
-                        bit = 1 << 0
+                    // The key the last node had here, if it is next; else the key read and looked up.
+                    let expected = position < b.keyOrder.count ? Int(b.keyOrder[position]) : -1
+                    let k = expected >= 0 && expectKey(Scanner.nodeKeys[expected]) ? expected : Scanner.nodeKey(try memberKey())
+                    if position < b.keyOrder.count { b.keyOrder[position] = Int8(k) }
+                    position += 1
+                    // A known key seen twice leaves the document to JSONDecoder (templateScope is only skipped).
+                    let bit: UInt32 = k >= 0 && k < 22 ? 1 << UInt32(k) : 0
+                    switch k {
+                    case 0:
                         try checkString()
                         hasID = true
-                    case 4 where Scanner.same(key, "name"):
-                        bit = 1 << 1
+                    case 1:
                         name = try text()
-                    case 4 where Scanner.same(key, "type"):
-                        bit = 1 << 2
+                    case 2:
                         kind = try text().with(NodeTable.kind)
-                    case 5 where Scanner.same(key, "phase"):
-                        bit = 1 << 3
+                    case 3:
                         phase = try optionalText()?.with(NodeTable.phase) ?? 0
-                    case 5 where Scanner.same(key, "podIP"):
-                        bit = 1 << 4
+                    case 4:
                         try checkOptionalString()
-                    case 6 where Scanner.same(key, "inputs"):
-                        bit = 1 << 5
+                    case 5:
                         try skipValue()
-                    case 7 where Scanner.same(key, "message"):
-                        bit = 1 << 6
+                    case 6:
                         try checkOptionalString()
-                    case 7 where Scanner.same(key, "outputs"):
-                        bit = 1 << 7
+                    case 7:
                         try skipValue()
-                    case 8 where Scanner.same(key, "progress"):
-                        bit = 1 << 8
+                    case 8:
                         try checkOptionalString()
-                    case 8 where Scanner.same(key, "children"):
-                        bit = 1 << 9
+                    case 9:
                         if !literal("null") {
                             try array { s in try s.text().with { b.addChild($0) } }
                         }
-                    case 8 where Scanner.same(key, "nodeFlag"):
-                        bit = 1 << 10
+                    case 10:
                         _ = try nodeFlag()
-                    case 9 where Scanner.same(key, "startedAt"):
-                        bit = 1 << 11
+                    case 11:
                         started = try timestamp()?.seconds ?? .nan
-                    case 10 where Scanner.same(key, "boundaryID"):
-                        bit = 1 << 12
+                    case 12:
                         boundary = try optionalText()
-                    case 10 where Scanner.same(key, "finishedAt"):
-                        bit = 1 << 13
+                    case 13:
                         finished = try timestamp()?.seconds ?? .nan
-                    case 11 where Scanner.same(key, "displayName"):
-                        bit = 1 << 14
+                    case 14:
                         displayName = try optionalText()
-                    case 11 where Scanner.same(key, "templateRef"):
-                        bit = 1 << 15
+                    case 15:
                         hasTemplateRef = try templateRef() != nil
-                    case 12 where Scanner.same(key, "templateName"):
-                        bit = 1 << 16
+                    case 16:
                         template = try optionalText()
-                    case 12 where Scanner.same(key, "hostNodeName"):
-                        bit = 1 << 17
+                    case 17:
                         try checkOptionalString()
-                    case 13 where Scanner.same(key, "outboundNodes"):
-                        bit = 1 << 18
+                    case 18:
                         if !literal("null") { try array { try $0.checkString() } }
-                    case 17 where Scanner.same(key, "estimatedDuration"):
-                        bit = 1 << 19
+                    case 19:
                         _ = try optionalInt()
-                    case 17 where Scanner.same(key, "resourcesDuration"):
-                        bit = 1 << 20
+                    case 20:
                         try skipValue()
-                    case 21 where Scanner.same(key, "synchronizationStatus"):
-                        bit = 1 << 21
+                    case 21:
                         _ = try synchronizationStatus()
                     default:
                         try skipValue()
-                        bit = 0
                     }
                     guard seen & bit == 0 else { throw Unsupported() }
                     seen |= bit

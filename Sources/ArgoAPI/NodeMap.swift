@@ -325,6 +325,9 @@ public final class NodeTable: @unchecked Sendable {
         var templateNames = ByteSet()
         /// Ids the nodes name (boundaries and children), to look up once every node is in.
         var refs = ByteSet(unique: false)
+        /// The keys of the last node read, in order (numbers of `Scanner.nodeKeys`, -1 for others): the next
+        /// node most likely has them in the same order.
+        var keyOrder = [Int8](repeating: -1, count: 32)
         var exitCandidates: [Int32] = []
         var duplicate = false
 
