@@ -393,7 +393,7 @@ public enum FastWorkflowDecoder {
             try expect(UInt8(ascii: ":"))
         }
 
-        mutating func skipString() throws {
+        @inline(__always) mutating func skipString() throws {
             index += 1
             let start = index
             var wide = false
@@ -521,15 +521,51 @@ public enum FastWorkflowDecoder {
             return -1
         }
 
-        /// Consumes `"word":` (and the space after it) when it comes next; nothing otherwise.
-        @inline(__always) mutating func expectKey(_ word: StaticString) -> Bool {
-            let n = word.utf8CodeUnitCount
-            guard index + n + 2 < count, base[index] == UInt8(ascii: "\""), base[index + n + 1] == UInt8(ascii: "\""),
-                base[index + n + 2] == UInt8(ascii: ":")
-            else { return false }
-            let w = word.utf8Start
-            for i in 0..<n where base[index + 1 + i] != w[i] { return false }
-            index += n + 3
+        /// `"key":` as up to three little-endian words and their masks (keys are at most 21 bytes).
+        struct KeyPattern {
+            var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            var masks: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            var length = 0
+
+            init(_ key: StaticString) {
+                let bytes = [UInt8(ascii: "\"")] + Array(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+                    + [UInt8(ascii: "\""), UInt8(ascii: ":")]
+                precondition(bytes.count <= 24)
+                length = bytes.count
+                var w: [UInt64] = [0, 0, 0], m: [UInt64] = [0, 0, 0]
+                for (i, byte) in bytes.enumerated() {
+                    w[i / 8] |= UInt64(byte) << UInt64(8 * (i % 8))
+                    m[i / 8] |= 0xFF << UInt64(8 * (i % 8))
+                }
+                words = (w[0], w[1], w[2])
+                masks = (m[0], m[1], m[2])
+            }
+        }
+
+        static let nodeKeyPatterns = nodeKeys.map(KeyPattern.init)
+
+        /// Consumes `"key":` (and the space after it) when it comes next; nothing otherwise. Compared a word at a
+        /// time where 24 bytes remain, else a byte at a time.
+        @inline(__always) mutating func expectKey(_ k: Int, in patterns: [KeyPattern]) -> Bool {
+            let p = patterns[k]
+            if index &+ 24 <= count {
+                let raw = UnsafeRawPointer(base + index)
+                guard raw.loadUnaligned(as: UInt64.self) & p.masks.0 == p.words.0 else { return false }
+                if p.length > 8 {
+                    guard raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & p.masks.1 == p.words.1 else { return false }
+                    if p.length > 16 {
+                        guard raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & p.masks.2 == p.words.2 else { return false }
+                    }
+                }
+            } else {
+                guard index &+ p.length <= count else { return false }
+                let word = Scanner.nodeKeys[k], n = word.utf8CodeUnitCount, w = word.utf8Start
+                guard base[index] == UInt8(ascii: "\""), base[index &+ n &+ 1] == UInt8(ascii: "\""),
+                    base[index &+ n &+ 2] == UInt8(ascii: ":")
+                else { return false }
+                for i in 0..<n where base[index &+ 1 &+ i] != w[i] { return false }
+            }
+            index &+= p.length
             skipSpace()
             return true
         }
@@ -550,7 +586,7 @@ public enum FastWorkflowDecoder {
                 repeat {
                     // The key the last node had here, if it is next; else the key read and looked up.
                     let expected = position < b.keyOrder.count ? Int(b.keyOrder[position]) : -1
-                    let k = expected >= 0 && expectKey(Scanner.nodeKeys[expected]) ? expected : Scanner.nodeKey(try memberKey())
+                    let k = expected >= 0 && expectKey(expected, in: b.keyPatterns) ? expected : Scanner.nodeKey(try memberKey())
                     if position < b.keyOrder.count { b.keyOrder[position] = Int8(k) }
                     position += 1
                     // A known key seen twice leaves the document to JSONDecoder (templateScope is only skipped).

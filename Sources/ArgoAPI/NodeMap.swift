@@ -328,6 +328,8 @@ public final class NodeTable: @unchecked Sendable {
         /// The keys of the last node read, in order (numbers of `Scanner.nodeKeys`, -1 for others): the next
         /// node most likely has them in the same order.
         var keyOrder = [Int8](repeating: -1, count: 32)
+        /// The keys' patterns, read once (a static's every use checks that it was made).
+        let keyPatterns = FastWorkflowDecoder.Scanner.nodeKeyPatterns
         var exitCandidates: [Int32] = []
         var duplicate = false
 
@@ -393,8 +395,10 @@ public final class NodeTable: @unchecked Sendable {
 
         /// The node's full name (after its key).
         mutating func addFullName(_ name: UnsafeBufferPointer<UInt8>) {
-            let suffix = ".onExit".utf8
-            if name.count >= suffix.count, name.suffix(suffix.count).elementsEqual(suffix) {
+            let suffix: StaticString = ".onExit"
+            let n = suffix.utf8CodeUnitCount
+            guard name.count >= n else { return }
+            if FastWorkflowDecoder.Scanner.same(UnsafeBufferPointer(rebasing: name[(name.count - n)...]), suffix) {
                 exitCandidates.append(Int32(ids.count - 1))
             }
         }

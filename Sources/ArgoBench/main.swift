@@ -214,12 +214,12 @@ if let i = CommandLine.arguments.firstIndex(of: "--profile") {
     exit(0)
 }
 
-// `--profile-decode`, `--profile-tree`: only decode, or only build the tree of, the 10,003-node workflow (for perf).
-if arguments.contains("--profile-decode") {
-    let data = Data(workflow(items: 2000).bytes)
-    var keep: [Workflow] = []
-    for _ in 0..<30 { keep.append(decode(data)) }
-    print(keep.count)
+// `--profile-decode [N]`, `--profile-tree`: only decode (a workflow of N items), or only build the tree of the
+// 10,003-node workflow (for perf).
+if let i = CommandLine.arguments.firstIndex(of: "--profile-decode") {
+    let items = CommandLine.arguments.dropFirst(i + 1).first.flatMap { Int($0) } ?? 2000
+    let data = Data(workflow(items: items).bytes)
+    for _ in 0..<max(30, 200_000 / items) { _ = decode(data) }
     exit(0)
 }
 if arguments.contains("--profile-tree") {
