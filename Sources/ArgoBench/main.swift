@@ -253,6 +253,18 @@ if arguments.contains("--profile-keys") {
     exit(0)
 }
 
+// `--profile-fold`: only fold and unfold the 10,000-member group of the 50,003-node tree, drawing each (for perf).
+if arguments.contains("--profile-fold") {
+    let model = openModel(decode(Data(workflow(items: 10000).bytes)))
+    _ = model.handle(.down)
+    _ = model.handle(.down)
+    for _ in 0..<40 {
+        _ = model.handle(.space)
+        _ = Screens.render(model)
+    }
+    exit(0)
+}
+
 // `--memory FILE`: resident memory at each step of opening a workflow read from FILE (for finding what costs).
 func residentMB() -> String {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""

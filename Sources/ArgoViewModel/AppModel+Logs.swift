@@ -56,7 +56,7 @@ extension AppModel {
         var found: [Int] = []
         var stack = [entry]
         while let e = stack.popLast() {
-            if let node = tree.node(at: e), node.type == "Pod", !tree.entries[e].hidden { found.append(e) }
+            if tree.kind(at: e) == .pod, !tree.entries[e].hidden { found.append(e) }
             stack += tree.entries[e].children.reversed()
         }
         return found

@@ -67,7 +67,7 @@ extension NodeTree {
             }
             return
         }
-        if let node = node(at: e), node.type == "Steps" {
+        if kind(at: e) == .steps {
             for kid in kids { markCritical(kid, now: now, into: &marked) }
             return
         }

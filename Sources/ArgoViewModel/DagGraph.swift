@@ -17,8 +17,8 @@ public struct DagGraph: Sendable {
 extension NodeTree {
     /// Whether an entry is a DAG boundary whose tasks can be drawn with lanes.
     public func isDAG(_ e: Int) -> Bool {
-        guard entries.indices.contains(e), let node = node(at: e) else { return false }
-        return node.type == "DAG" && !entries[e].children.isEmpty
+        guard entries.indices.contains(e) else { return false }
+        return kind(at: e) == .dag && !entries[e].children.isEmpty
     }
 
     /// The graph of a DAG entry, built once per tree.
@@ -74,30 +74,37 @@ extension NodeTree {
         let tasks = entries[dag].children.filter { !(entries[$0].hidden && entries[$0].rowsBelow == 0) }
         var taskOfEntry: [Int: Int] = [:]
         var owner: [String: Int] = [:]
+        var members: [(entry: Int, task: Int)] = []
         for (t, e) in tasks.enumerated() {
             taskOfEntry[e] = t
             var stack = [e]
             while let x = stack.popLast() {
-                if case .node(let id) = entries[x].kind { owner[id] = t }
+                if case .node(let id) = entries[x].kind {
+                    owner[id] = t
+                    members.append((x, t))
+                }
                 stack += entries[x].children
             }
         }
         let dagID: String? = { if case .node(let id) = entries[dag].kind { return id } else { return nil } }()
         var successors = [[Int]](repeating: [], count: tasks.count)
-        for (id, t) in owner {
-            guard let node = nodes[id] else { continue }
-            var seen: Set<String> = []
-            var pending = node.children ?? []
-            while let child = pending.popLast() {
-                guard seen.insert(child).inserted else { continue }
+        // From the columns: a node's children and boundary as places of its table (no node is read).
+        for (x, t) in members {
+            guard let ref = nodeOfEntry[x] else { continue }
+            let table = ref.forest.table
+            var seen: Set<Int32> = []
+            var pending = Array(table.children(of: Int(ref.place)))
+            while let c = pending.popLast() {
+                guard c >= 0, seen.insert(c).inserted else { continue }
+                let child = table.ids[Int(c)]
                 if let u = owner[child] {
                     if u != t && !successors[t].contains(u) { successors[t].append(u) }
-                } else if let passing = nodes[child], child != dagID,
-                    passing.boundaryID == dagID || passing.boundaryID.flatMap({ owner[$0] }) == t
-                {
+                } else if child != dagID {
+                    let b = table.boundaries[Int(c)]
+                    let boundary = b >= 0 ? table.ids[Int(b)] : nil
                     // Look through what has no row: a loop's TaskGroup, a hidden task, or this task's own
                     // containers (a container set's tasks after it hang off its last container).
-                    pending += passing.children ?? []
+                    if boundary == dagID || boundary.flatMap({ owner[$0] }) == t { pending += table.children(of: Int(c)) }
                 }
             }
         }
@@ -111,13 +118,14 @@ extension NodeTree {
     /// workflow's.
     public func times(of e: Int) -> (start: Double?, end: Double?) {
         switch entries[e].kind {
-        case .node(let id):
-            return (nodes[id]?.startedAt?.seconds, nodes[id]?.finishedAt?.seconds)
+        case .node:
+            return nodeTimes(at: e)
         case .group(let g):
-            let members = groups[g].members.compactMap { nodes[$0] }
-            let starts = members.compactMap { $0.startedAt?.seconds }
-            let ends = members.compactMap { $0.finishedAt?.seconds }
-            let running = members.contains { $0.startedAt != nil && $0.finishedAt == nil }
+            // From the columns (NaN: no time).
+            let t = groupPlaces[g].forest.table, places = groupPlaces[g].places
+            let starts = places.map { t.started[Int($0)] }.filter { !$0.isNaN }
+            let ends = places.map { t.finished[Int($0)] }.filter { !$0.isNaN }
+            let running = places.contains { !t.started[Int($0)].isNaN && t.finished[Int($0)].isNaN }
             return (starts.min(), running ? nil : ends.max())
         case .child(let name):
             let status = childRefs[name]?.summary.status

@@ -218,7 +218,9 @@ public final class NodeTree: @unchecked Sendable {
     private var entryOfNode: [String: Int] = [:]
     private var mainForest: Forest?
     /// Where the node each entry shows is (nil for groups and child workflows): read only when asked for.
-    private var nodeOfEntry: [NodeRef?] = []
+    private(set) var nodeOfEntry: [NodeRef?] = []
+    /// Where each group's members are (one forest), by group.
+    private(set) var groupPlaces: [NodeRef.Places] = []
     private var childForests: [String: Forest] = [:]
     /// DAG graphs built so far (`dagGraph`), by the DAG's entry.
     var dagGraphs: [Int: DagGraph] = [:]
@@ -309,6 +311,23 @@ public final class NodeTree: @unchecked Sendable {
     struct NodeRef {
         let forest: Forest
         let place: Int32
+
+        struct Places {
+            let forest: Forest
+            let places: [Int32]
+        }
+    }
+
+    /// The kind of an entry's node, from the columns; nil for an entry that shows no node.
+    public func kind(at entry: Int) -> NodeTable.Kind? {
+        nodeOfEntry[entry].map { $0.forest.table.kinds[Int($0.place)] }
+    }
+
+    /// When an entry's node started and finished, from the columns.
+    func nodeTimes(at entry: Int) -> (start: Double?, end: Double?) {
+        guard let ref = nodeOfEntry[entry] else { return (nil, nil) }
+        let t = ref.forest.table, p = Int(ref.place)
+        return (t.started[p].isNaN ? nil : t.started[p], t.finished[p].isNaN ? nil : t.finished[p])
     }
 
     /// The drawable structure of one workflow's nodes, on the places of its `NodeTable`: `children[i]` are the
@@ -484,6 +503,7 @@ public final class NodeTree: @unchecked Sendable {
         let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
         groups.append(FanOut(name: name, template: oneTemplate && template >= 0 ? table.templateNames[Int(template)] : "",
             members: members.map { table.ids[Int($0)] }, counts: counts, phase: worst))
+        groupPlaces.append(NodeRef.Places(forest: forest, places: members))
         let index = entries.count
         entries.append(Entry(kind: .group(groups.count - 1), hidden: false, groupIndent: false, parent: parent,
             key: "group:" + entries[parent].key + ":" + name))
