@@ -240,26 +240,16 @@ if let i = CommandLine.arguments.firstIndex(of: "--serve"), i + 1 < CommandLine.
     while true { sleep(3600) }
 }
 
-// `--profile-keys`: only press ↓ (and draw) 3,000 times in the unfolded 50,003-node tree (for perf record).
-if arguments.contains("--profile-keys") {
+// `--profile-keys`: only press ↓ (and draw) 3,000 times in the unfolded 50,003-node tree; `--profile-fold`: only
+// fold and unfold its 10,000-member group 40 times, drawing each (for perf record).
+for (flag, key, times, unfolded) in [("--profile-keys", Key.down, 3000, true), ("--profile-fold", Key.space, 40, false)]
+where arguments.contains(flag) {
     let model = openModel(decode(Data(workflow(items: 10000).bytes)))
     _ = model.handle(.down)
     _ = model.handle(.down)
-    _ = model.handle(.space)
-    for _ in 0..<3000 {
-        _ = model.handle(.down)
-        _ = Screens.render(model)
-    }
-    exit(0)
-}
-
-// `--profile-fold`: only fold and unfold the 10,000-member group of the 50,003-node tree, drawing each (for perf).
-if arguments.contains("--profile-fold") {
-    let model = openModel(decode(Data(workflow(items: 10000).bytes)))
-    _ = model.handle(.down)
-    _ = model.handle(.down)
-    for _ in 0..<40 {
-        _ = model.handle(.space)
+    if unfolded { _ = model.handle(.space) }
+    for _ in 0..<times {
+        _ = model.handle(key)
         _ = Screens.render(model)
     }
     exit(0)
