@@ -363,7 +363,7 @@ func keyFigures(items: Int, label: String) -> (down: Double, fold: Double, unfol
     }
     var fold: [Double] = []
     var unfold: [Double] = []
-    for i in 0..<(quick ? 6 : 10) {
+    for i in 0..<(quick ? 10 : 20) {
         let t = now()
         _ = model.handle(.space)
         _ = Screens.render(model)
