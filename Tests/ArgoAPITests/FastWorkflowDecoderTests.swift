@@ -1,5 +1,6 @@
 import ArgoDemo
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ArgoAPI
@@ -39,6 +40,24 @@ final class FastWorkflowDecoderTests: XCTestCase {
             }
             XCTFail("\(label): JSONDecoder fails (\(error)), the fast decoder reads it", file: file, line: line)
         }
+    }
+
+    /// Nodes asked for from several threads at once (the runtime decodes off the main thread, the model reads
+    /// there): each is read once and every thread gets the same node.
+    func testNodesReadFromManyThreads() throws {
+        let cluster = DemoCluster(ordinary: 0)
+        let data = Data(try XCTUnwrap(cluster.workflow(named: "db-fleet-audit-9h3kq")).serialized())
+        let nodes = try FastWorkflowDecoder.fast(data).nodes
+        let reference = try JSONDecoder().decode(Workflow.self, from: data).nodes.dictionary
+        let ids = nodes.keys
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for (i, id) in ids.enumerated() where i % 2 == worker % 2 {
+                if nodes[id] != reference[id] { mismatches.withLock { $0 += 1 } }
+            }
+        }
+        XCTAssertEqual(mismatches.withLock { $0 }, 0)
+        XCTAssertEqual(nodes.table.nodesRead, ids.count, "each node read once")
     }
 
     /// Times on one day are read from the day's start plus the time of day: days that alternate, a day
