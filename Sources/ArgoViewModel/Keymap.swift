@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A key as the fronts deliver it.
 public enum Key: Hashable, Sendable {
     case char(Character)
@@ -165,8 +167,19 @@ public enum Keymap {
         return nil
     }
 
+    /// Bars already made, by view and mode: every frame draws one, and the bindings never change.
+    private static let bars = Mutex<[String: [Binding]]>([:])
+
     /// The bindings shown in the bottom line of a view.
     public static func bar(for view: ViewKind, mode: TreeMode = .tree) -> [Binding] {
+        let key = view.rawValue + (mode == .tree ? "" : "/timeline")
+        if let made = bars.withLock({ $0[key] }) { return made }
+        let made = makeBar(for: view, mode: mode)
+        bars.withLock { $0[key] = made }
+        return made
+    }
+
+    static func makeBar(for view: ViewKind, mode: TreeMode) -> [Binding] {
         let shown = bindings.filter { binding in
             // A key the mode gives to another action (`l` pans the timeline) leaves the bar.
             binding.inBar && (binding.views.isEmpty || binding.views.contains(view)) && (binding.mode ?? mode) == mode
