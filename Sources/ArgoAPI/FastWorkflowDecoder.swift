@@ -508,8 +508,8 @@ public enum FastWorkflowDecoder {
             return try text()
         }
 
-        /// The keys of a node the table reads, by their number in `nodeRow` (and their bit there); then keys it
-        /// skips but every node has.
+        /// The keys of a node `NodeStatus` decodes, by their number in `node(key:keyText:)` and `nodeRow` (and
+        /// their bit there); then a key both skip but every node has.
         static let nodeKeys: [StaticString] = ["id", "name", "type", "phase", "podIP", "inputs", "message", "outputs",
             "progress", "children", "nodeFlag", "startedAt", "boundaryID", "finishedAt", "displayName", "templateRef",
             "templateName", "hostNodeName", "outboundNodes", "estimatedDuration", "resourcesDuration",
@@ -520,6 +520,10 @@ public enum FastWorkflowDecoder {
             for (i, word) in nodeKeys.enumerated() where same(key, word) { return i }
             return -1
         }
+
+        /// The bit of a key in a node's keys seen so far: a key `NodeStatus` decodes, seen twice, leaves the
+        /// document to JSONDecoder; other keys (templateScope, unknown ones) are only skipped and have none.
+        @inline(__always) static func keyBit(_ k: Int) -> UInt32 { k >= 0 && k < 22 ? 1 << UInt32(k) : 0 }
 
         /// `"key":` as up to three little-endian words and their masks (keys are at most 21 bytes).
         struct KeyPattern {
@@ -576,7 +580,7 @@ public enum FastWorkflowDecoder {
         mutating func nodeRow(_ b: inout NodeTable.Builder) throws {
             var name: Text?, displayName: Text?, boundary: Text?, template: Text?
             var kind: NodeTable.Kind?
-            var phase: UInt8 = 0
+            var phase = NodeTable.Phase.none
             var started = Double.nan, finished = Double.nan
             var hasID = false
             var hasTemplateRef = false
@@ -589,55 +593,54 @@ public enum FastWorkflowDecoder {
                     let k = expected >= 0 && expectKey(expected, in: b.keyPatterns) ? expected : Scanner.nodeKey(try memberKey())
                     if position < b.keyOrder.count { b.keyOrder[position] = Int8(k) }
                     position += 1
-                    // A known key seen twice leaves the document to JSONDecoder (templateScope is only skipped).
-                    let bit: UInt32 = k >= 0 && k < 22 ? 1 << UInt32(k) : 0
+                    let bit = Scanner.keyBit(k)
                     switch k {
-                    case 0:
+                    case 0:  // id
                         try checkString()
                         hasID = true
-                    case 1:
+                    case 1:  // name
                         name = try text()
-                    case 2:
-                        kind = try text().with(NodeTable.kind)
-                    case 3:
-                        phase = try optionalText()?.with(NodeTable.phase) ?? 0
-                    case 4:
+                    case 2:  // type
+                        kind = try text().with { NodeTable.kind($0, in: b.kindNames) }
+                    case 3:  // phase
+                        phase = try optionalText()?.with { NodeTable.phase($0, in: b.phaseNames) } ?? .none
+                    case 4:  // podIP
                         try checkOptionalString()
-                    case 5:
+                    case 5:  // inputs
                         try skipValue()
-                    case 6:
+                    case 6:  // message
                         try checkOptionalString()
-                    case 7:
+                    case 7:  // outputs
                         try skipValue()
-                    case 8:
+                    case 8:  // progress
                         try checkOptionalString()
-                    case 9:
+                    case 9:  // children
                         if !literal("null") {
                             try array { s in try s.text().with { b.addChild($0) } }
                         }
-                    case 10:
+                    case 10:  // nodeFlag
                         _ = try nodeFlag()
-                    case 11:
+                    case 11:  // startedAt
                         started = try timestamp()?.seconds ?? .nan
-                    case 12:
+                    case 12:  // boundaryID
                         boundary = try optionalText()
-                    case 13:
+                    case 13:  // finishedAt
                         finished = try timestamp()?.seconds ?? .nan
-                    case 14:
+                    case 14:  // displayName
                         displayName = try optionalText()
-                    case 15:
+                    case 15:  // templateRef
                         hasTemplateRef = try templateRef() != nil
-                    case 16:
+                    case 16:  // templateName
                         template = try optionalText()
-                    case 17:
+                    case 17:  // hostNodeName
                         try checkOptionalString()
-                    case 18:
+                    case 18:  // outboundNodes
                         if !literal("null") { try array { try $0.checkString() } }
-                    case 19:
+                    case 19:  // estimatedDuration
                         _ = try optionalInt()
-                    case 20:
+                    case 20:  // resourcesDuration
                         try skipValue()
-                    case 21:
+                    case 21:  // synchronizationStatus
                         _ = try synchronizationStatus()
                     default:
                         try skipValue()
@@ -831,79 +834,56 @@ public enum FastWorkflowDecoder {
             var seen: UInt32 = 0
             if try openObject() {
                 repeat {
-                    let key = try memberKey()
-                    let bit: UInt32
-                    switch key.count {
-                    case 2 where Scanner.same(key, "id"):
-                        bit = 1 << 0
+                    let k = Scanner.nodeKey(try memberKey())
+                    let bit = Scanner.keyBit(k)
+                    switch k {
+                    case 0:  // id
                         id = try string(sameAs: mapKey, keyText)
-                    case 4 where Scanner.same(key, "name"):
-                        bit = 1 << 1
+                    case 1:  // name
                         name = try string()
-                    case 4 where Scanner.same(key, "type"):
-                        bit = 1 << 2
+                    case 2:  // type
                         type = try string()
-                    case 5 where Scanner.same(key, "phase"):
-                        bit = 1 << 3
+                    case 3:  // phase
                         f.phase = try optionalString()
-                    case 5 where Scanner.same(key, "podIP"):
-                        bit = 1 << 4
+                    case 4:  // podIP
                         f.podIP = try optionalString()
-                    case 6 where Scanner.same(key, "inputs"):
-                        bit = 1 << 5
+                    case 5:  // inputs
                         f.inputs = try part("inputs", of: f, tolerant: tolerant) { try $0.inputs() }
-                    case 7 where Scanner.same(key, "message"):
-                        bit = 1 << 6
+                    case 6:  // message
                         f.message = try optionalString()
-                    case 7 where Scanner.same(key, "outputs"):
-                        bit = 1 << 7
+                    case 7:  // outputs
                         f.outputs = try part("outputs", of: f, tolerant: tolerant) { try $0.outputs() }
-                    case 8 where Scanner.same(key, "progress"):
-                        bit = 1 << 8
+                    case 8:  // progress
                         f.progress = try optionalString()
-                    case 8 where Scanner.same(key, "children"):
-                        bit = 1 << 9
+                    case 9:  // children
                         f.children = try stringArray()
-                    case 8 where Scanner.same(key, "nodeFlag"):
-                        bit = 1 << 10
+                    case 10:  // nodeFlag
                         f.nodeFlag = try nodeFlag()
-                    case 9 where Scanner.same(key, "startedAt"):
-                        bit = 1 << 11
+                    case 11:  // startedAt
                         f.startedAt = try timestamp()
-                    case 10 where Scanner.same(key, "boundaryID"):
-                        bit = 1 << 12
+                    case 12:  // boundaryID
                         f.boundaryID = try boundaryID()
-                    case 10 where Scanner.same(key, "finishedAt"):
-                        bit = 1 << 13
+                    case 13:  // finishedAt
                         f.finishedAt = try timestamp()
-                    case 11 where Scanner.same(key, "displayName"):
-                        bit = 1 << 14
+                    case 14:  // displayName
                         f.displayName = try optionalString()
-                    case 11 where Scanner.same(key, "templateRef"):
-                        bit = 1 << 15
+                    case 15:  // templateRef
                         f.templateRef = try templateRef()
-                    case 12 where Scanner.same(key, "templateName"):
-                        bit = 1 << 16
+                    case 16:  // templateName
                         f.templateName = try optionalString()
-                    case 12 where Scanner.same(key, "hostNodeName"):
-                        bit = 1 << 17
+                    case 17:  // hostNodeName
                         f.hostNodeName = try optionalString()
-                    case 13 where Scanner.same(key, "outboundNodes"):
-                        bit = 1 << 18
+                    case 18:  // outboundNodes
                         f.outboundNodes = try stringArray()
-                    case 17 where Scanner.same(key, "estimatedDuration"):
-                        bit = 1 << 19
+                    case 19:  // estimatedDuration
                         f.estimatedDuration = try optionalInt()
-                    case 17 where Scanner.same(key, "resourcesDuration"):
-                        bit = 1 << 20
+                    case 20:  // resourcesDuration
                         f.resourcesDuration = try part("resourcesDuration", of: f, tolerant: tolerant) { try $0.intMap() }
-                    case 21 where Scanner.same(key, "synchronizationStatus"):
-                        bit = 1 << 21
+                    case 21:  // synchronizationStatus
                         f.synchronizationStatus = try synchronizationStatus()
                     default:
-                        // Unknown keys are skipped; keys with escapes never get here (rawString gives nil).
+                        // Other keys are skipped; keys with escapes never get here (rawString gives nil).
                         try skipValue()
-                        bit = 0
                     }
                     guard seen & bit == 0 else { throw Unsupported() }
                     seen |= bit

@@ -35,7 +35,8 @@ public struct NodeMap: Sendable {
     /// The nodes in a phase (`Pending`, …), read from the phase column: only those nodes are read.
     public func values(inPhase phase: String) -> [NodeStatus] {
         guard !phase.isEmpty else { return values.filter { $0.phase == phase } }
-        let code = NodeTable.phaseNames.firstIndex(of: phase).map(UInt8.init) ?? NodeTable.otherPhase
+        var text = phase
+        let code = text.withUTF8 { NodeTable.phase($0) }
         return table.phases.indices.compactMap { p in
             guard table.phases[p] == code else { return nil }
             let node = table.node(p)
@@ -117,21 +118,27 @@ public final class NodeTable: @unchecked Sendable {
     public enum Kind: UInt8, Sendable {
         case other, pod, dag, steps, stepGroup, retry, skipped, suspend, http, plugin, taskGroup, container
     }
-    static let kindNames: [(String, Kind)] = [
+    /// The types with a kind of their own.
+    static let kindNames: [(StaticString, Kind)] = [
         ("Pod", .pod), ("DAG", .dag), ("Steps", .steps), ("StepGroup", .stepGroup), ("Retry", .retry),
         ("Skipped", .skipped), ("Suspend", .suspend), ("HTTP", .http), ("Plugin", .plugin), ("TaskGroup", .taskGroup),
         ("Container", .container),
     ]
-    /// Known phases, as codes: 0 is no phase, `otherPhase` one not in the list (read the node for it).
-    public static let phaseNames = ["", "Pending", "Running", "Succeeded", "Skipped", "Failed", "Error", "Omitted"]
-    public static let otherPhase: UInt8 = 255
+    /// Known phases, as codes: `none` is no phase, `other` one not in the list (read the node for it).
+    public enum Phase: UInt8, Sendable {
+        case none, pending, running, succeeded, skipped, failed, error, omitted
+        case other = 255
+    }
+    /// Argo's names of the known phases, by `Phase` (its raw value; `none` has none).
+    static let phaseNames: [StaticString] = ["", "Pending", "Running", "Succeeded", "Skipped", "Failed", "Error", "Omitted"]
+    public static let phaseTexts = phaseNames.map(\.description)
 
     public let count: Int
     /// The map's keys, by place.
     public let ids: [String]
     let index: ByteSet
     public let kinds: [Kind]
-    public let phases: [UInt8]
+    public let phases: [Phase]
     /// Seconds; NaN when the node has none.
     public let started: [Double]
     public let finished: [Double]
@@ -216,10 +223,11 @@ public final class NodeTable: @unchecked Sendable {
     }
 
     public func phase(_ place: Int) -> String? {
-        let code = phases[place]
-        if code == 0 { return nil }
-        if code == NodeTable.otherPhase { return node(place).phase }
-        return NodeTable.phaseNames[Int(code)]
+        switch phases[place] {
+        case .none: return nil
+        case .other: return node(place).phase
+        case let code: return NodeTable.phaseTexts[Int(code.rawValue)]
+        }
     }
 
     public func templateName(_ place: Int) -> String? {
@@ -267,41 +275,16 @@ public final class NodeTable: @unchecked Sendable {
         return node ?? NodeStatus(id: ids[place], name: ids[place], type: "")
     }
 
-    static func kind(_ type: UnsafeBufferPointer<UInt8>) -> Kind {
-        switch type.count {
-        case 3:
-            if FastWorkflowDecoder.Scanner.same(type, "Pod") { return .pod }
-            if FastWorkflowDecoder.Scanner.same(type, "DAG") { return .dag }
-        case 4: if FastWorkflowDecoder.Scanner.same(type, "HTTP") { return .http }
-        case 5:
-            if FastWorkflowDecoder.Scanner.same(type, "Steps") { return .steps }
-            if FastWorkflowDecoder.Scanner.same(type, "Retry") { return .retry }
-        case 6: if FastWorkflowDecoder.Scanner.same(type, "Plugin") { return .plugin }
-        case 7:
-            if FastWorkflowDecoder.Scanner.same(type, "Skipped") { return .skipped }
-            if FastWorkflowDecoder.Scanner.same(type, "Suspend") { return .suspend }
-        case 9:
-            if FastWorkflowDecoder.Scanner.same(type, "StepGroup") { return .stepGroup }
-            if FastWorkflowDecoder.Scanner.same(type, "TaskGroup") { return .taskGroup }
-            if FastWorkflowDecoder.Scanner.same(type, "Container") { return .container }
-        default: break
-        }
+    /// The kind of a type, as `kinds` names it; `other` for any other.
+    static func kind(_ type: UnsafeBufferPointer<UInt8>, in names: [(StaticString, Kind)] = kindNames) -> Kind {
+        for (name, kind) in names where FastWorkflowDecoder.Scanner.same(type, name) { return kind }
         return .other
     }
 
-    static func phase(_ phase: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        switch phase.count {
-        case 5: if FastWorkflowDecoder.Scanner.same(phase, "Error") { return 6 }
-        case 6: if FastWorkflowDecoder.Scanner.same(phase, "Failed") { return 5 }
-        case 7:
-            if FastWorkflowDecoder.Scanner.same(phase, "Pending") { return 1 }
-            if FastWorkflowDecoder.Scanner.same(phase, "Running") { return 2 }
-            if FastWorkflowDecoder.Scanner.same(phase, "Skipped") { return 4 }
-            if FastWorkflowDecoder.Scanner.same(phase, "Omitted") { return 7 }
-        case 9: if FastWorkflowDecoder.Scanner.same(phase, "Succeeded") { return 3 }
-        default: break
-        }
-        return NodeTable.otherPhase
+    /// The code of a phase, as `phaseNames` names it; `other` for any other.
+    static func phase(_ phase: UnsafeBufferPointer<UInt8>, in names: [StaticString] = phaseNames) -> Phase {
+        for code in 1..<names.count where FastWorkflowDecoder.Scanner.same(phase, names[code]) { return Phase(rawValue: UInt8(code))! }
+        return .other
     }
 
     /// The columns as they are filled, one node after another; `resolve` then turns ids into places.
@@ -309,7 +292,7 @@ public final class NodeTable: @unchecked Sendable {
         var ids: [String] = []
         var index = ByteSet()
         var kinds: [Kind] = []
-        var phases: [UInt8] = []
+        var phases: [Phase] = []
         var started: [Double] = []
         var finished: [Double] = []
         /// Until `resolve`: indexes into `refs` (-1: none), then places.
@@ -328,8 +311,11 @@ public final class NodeTable: @unchecked Sendable {
         /// The keys of the last node read, in order (numbers of `Scanner.nodeKeys`, -1 for others): the next
         /// node most likely has them in the same order.
         var keyOrder = [Int8](repeating: -1, count: 32)
-        /// The keys' patterns, read once (a static's every use checks that it was made).
+        /// The keys' patterns and the names of kinds and phases, read once (a static's every use checks that it
+        /// was made).
         let keyPatterns = FastWorkflowDecoder.Scanner.nodeKeyPatterns
+        let kindNames = NodeTable.kindNames
+        let phaseNames = NodeTable.phaseNames
         var exitCandidates: [Int32] = []
         var duplicate = false
 
@@ -411,7 +397,7 @@ public final class NodeTable: @unchecked Sendable {
             }
             bytes(id) { if !addKey($0!, text: id) { duplicate = true } }
             bytes(node.type) { kinds.append(NodeTable.kind($0!)) }
-            bytes(node.phase) { phases.append($0.map(NodeTable.phase) ?? 0) }
+            bytes(node.phase) { phases.append($0.map { NodeTable.phase($0) } ?? .none) }
             started.append(node.startedAt?.seconds ?? .nan)
             finished.append(node.finishedAt?.seconds ?? .nan)
             bytes(node.boundaryID) { addBoundary($0) }

@@ -168,11 +168,15 @@ public enum Keymap {
     }
 
     /// Bars already made, by view and mode: every frame draws one, and the bindings never change.
-    private static let bars = Mutex<[String: [Binding]]>([:])
+    private struct BarKey: Hashable {
+        let view: ViewKind
+        let mode: TreeMode
+    }
+    private static let bars = Mutex<[BarKey: [Binding]]>([:])
 
     /// The bindings shown in the bottom line of a view.
     public static func bar(for view: ViewKind, mode: TreeMode = .tree) -> [Binding] {
-        let key = view.rawValue + (mode == .tree ? "" : "/timeline")
+        let key = BarKey(view: view, mode: mode)
         if let made = bars.withLock({ $0[key] }) { return made }
         let made = makeBar(for: view, mode: mode)
         bars.withLock { $0[key] = made }

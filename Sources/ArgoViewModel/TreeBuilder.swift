@@ -114,32 +114,47 @@ public enum TreeBuilder {
         return name.withUTF8(NodeTable.itemIndex)
     }
 
-    /// Whether `a` sorts before `b` among siblings.
-    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool { before(SortKey(a), SortKey(b)) }
+    /// What siblings sort by. Names and ids are asked for only to break a tie.
+    protocol SiblingKey {
+        var started: Double { get }
+        var item: Int { get }
+        var name: String { get }
+        var id: String { get }
+    }
 
-    /// What siblings sort by, read once from a node (sorting then compares keys, never copies nodes).
-    struct SortKey {
+    /// A node's key, read once from it (sorting then compares keys, never copies nodes).
+    struct SortKey: SiblingKey {
         var started: Double
         var name: String
         var item: Int
         var id: String
 
-        init(_ node: NodeStatus) { self.init(node, item: TreeBuilder.itemIndex(node.shownName)) }
-
-        init(_ node: NodeStatus, item: Int) {
+        init(_ node: NodeStatus) {
             started = node.startedAt?.seconds ?? 0
             name = node.shownName
-            self.item = item
+            item = TreeBuilder.itemIndex(node.shownName)
             id = node.id
         }
     }
 
-    static func before(_ a: SortKey, _ b: SortKey) -> Bool {
+    /// A place of a table: time and item from its columns, name and id from its node (read only for a tie).
+    struct PlaceKey: SiblingKey {
+        let table: NodeTable
+        let place: Int
+        var started: Double { table.started[place].isNaN ? 0 : table.started[place] }
+        var item: Int { Int(table.items[place]) }
+        var name: String { table.node(place).shownName }
+        var id: String { table.node(place).id }
+    }
+
+    /// `argo get`'s sibling order: start time, then item index when both have one, else the shown name; then id.
+    @inline(__always) static func before<K: SiblingKey>(_ a: K, _ b: K) -> Bool {
         if a.started != b.started { return a.started < b.started }
         if a.item >= 0 && b.item >= 0 {
             if a.item != b.item { return a.item < b.item }
-        } else if a.name != b.name {
-            return a.name < b.name
+        } else {
+            let na = a.name, nb = b.name
+            if na != nb { return na < nb }
         }
         return a.id < b.id
     }
@@ -147,20 +162,6 @@ public enum TreeBuilder {
     /// Nodes (by id) in sibling order.
     static func sorted(_ ids: [String], in nodes: NodeMap) -> [String] {
         ids.map { SortKey(nodes[$0]!) }.sorted(by: before).map(\.id)
-    }
-
-    /// The same order on places of a table, from its columns (names and ids are read only to break a tie).
-    static func before(_ t: NodeTable, _ a: Int, _ b: Int) -> Bool {
-        let sa = t.started[a].isNaN ? 0 : t.started[a], sb = t.started[b].isNaN ? 0 : t.started[b]
-        if sa != sb { return sa < sb }
-        let ia = t.items[a], ib = t.items[b]
-        if ia >= 0 && ib >= 0 {
-            if ia != ib { return ia < ib }
-        } else {
-            let na = t.node(a).shownName, nb = t.node(b).shownName
-            if na != nb { return na < nb }
-        }
-        return t.node(a).id < t.node(b).id
     }
 }
 
@@ -367,7 +368,7 @@ public final class NodeTree: @unchecked Sendable {
             }
             self.root = root
             for i in 0..<n where children[i].count > 1 {
-                children[i].sort { TreeBuilder.before(t, Int($0), Int($1)) }
+                children[i].sort { TreeBuilder.before(TreeBuilder.PlaceKey(table: t, place: Int($0)), TreeBuilder.PlaceKey(table: t, place: Int($1))) }
             }
             self.children = children
             entryOf = [Int32](repeating: -1, count: n)
@@ -382,7 +383,7 @@ public final class NodeTree: @unchecked Sendable {
 
         /// `NodeTree.waitsOnLock`, reading the node only when it is Pending.
         func waitsOnLock(_ place: Int32) -> Bool {
-            table.phases[Int(place)] == 1 && NodeTree.waitsOnLock(table.node(Int(place)))
+            table.phases[Int(place)] == .pending && NodeTree.waitsOnLock(table.node(Int(place)))
         }
 
         /// (hidden, children indented as a group), per `argo get`'s filterNode.
@@ -391,7 +392,7 @@ public final class NodeTree: @unchecked Sendable {
             switch table.kinds[p] {
             case .retry where table.childStarts[p + 1] - table.childStarts[p] == 1: return (true, false)
             case .stepGroup: return (true, true)
-            case .skipped where table.phases[p] == 7: return (true, false)
+            case .skipped where table.phases[p] == .omitted: return (true, false)
             default: return (false, false)
             }
         }
@@ -408,13 +409,13 @@ public final class NodeTree: @unchecked Sendable {
         let (hidden, groupIndent) = forest.filter(place)
         let index = entries.count
         let phase = table.phases[i]
-        let failed = phase == 5 || phase == 6 || (phase == NodeTable.otherPhase && NodeTree.isFailure(forest.phase(place)))
+        let failed = phase == .failed || phase == .error || (phase == .other && NodeTree.isFailure(forest.phase(place)))
         entries.append(Entry(kind: .node(id), hidden: hidden, groupIndent: groupIndent, parent: parent, key: id,
             retry: table.kinds[i] == .retry, failed: failed))
         nodeOfEntry.append(NodeRef(forest: forest, place: place))
         forest.entryOf[i] = Int32(index)
         if !main { entryOfNode[id] = index }
-        if phase == 1 && forest.waitsOnLock(place) { queued += 1 }
+        if forest.waitsOnLock(place) { queued += 1 }
         let kids = forest.children[i]
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
         var loops: [Int32: [Int]] = [:]
@@ -487,18 +488,19 @@ public final class NodeTree: @unchecked Sendable {
     private func addGroup(_ name: String, members: [Int32], forest: Forest, parent: Int) -> Int {
         let table = forest.table
         var byPhase: [String: Int] = [:]
-        var byCode = [Int](repeating: 0, count: NodeTable.phaseNames.count)
+        // Counted by code; the known ones (and no phase: "") named once at the end.
+        var byCode = [Int](repeating: 0, count: NodeTable.phaseTexts.count)
         var template: Int32 = -1
         var oneTemplate = true
         for member in members {
             let code = table.phases[Int(member)]
-            if Int(code) < byCode.count { byCode[Int(code)] += 1 } else { byPhase[forest.phase(member) ?? "", default: 0] += 1 }
+            if code == .other { byPhase[forest.phase(member) ?? "", default: 0] += 1 } else { byCode[Int(code.rawValue)] += 1 }
             let t = table.templates[Int(member)]
             if t >= 0, oneTemplate {
                 if template < 0 { template = t } else if template != t { oneTemplate = false }
             }
         }
-        for (code, count) in byCode.enumerated() where count > 0 { byPhase[NodeTable.phaseNames[code], default: 0] += count }
+        for (code, count) in byCode.enumerated() where count > 0 { byPhase[NodeTable.phaseTexts[code], default: 0] += count }
         let counts = NodeTree.ordered(byPhase)
         let worst = NodeTree.severity.first { byPhase[$0] != nil } ?? counts.first?.phase ?? ""
         groups.append(FanOut(name: name, template: oneTemplate && template >= 0 ? table.templateNames[Int(template)] : "",
