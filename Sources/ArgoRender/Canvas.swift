@@ -33,6 +33,9 @@ public struct Canvas: Equatable, Sendable {
 
     public subscript(x: Int, y: Int) -> Cell { cells[y * cols + x] }
 
+    /// The text of each ASCII byte as a one-character string (small strings: no storage to allocate or free).
+    static let ascii: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
     /// Writes sanitized text at (x, y), clipped at `limit` columns (default: the right edge). Returns the
     /// column after the last one written. A wide grapheme that would cross the limit is replaced by padding.
     @discardableResult
@@ -40,6 +43,15 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < rows else { return x }
         let end = min(cols, limit ?? cols)
         var column = x
+        if DisplayText.isPrintableASCII(text) {
+            // A cell a byte, each byte's one-character text made once.
+            for byte in text.utf8 {
+                guard column < end else { break }
+                if column >= 0 { cells[y * cols + column] = Cell(text: Canvas.ascii[Int(byte)], style: style) }
+                column += 1
+            }
+            return column
+        }
         for character in DisplayText.sanitize(text) {
             let width = DisplayText.width(of: character)
             if width == 0 {

@@ -4,6 +4,8 @@ public enum DisplayText {
     /// C0 controls become their Control Pictures (ESC shows as `␛`), DEL as `␡`, C1 controls and
     /// bidirectional overrides as `�`. Tabs become a space; newlines show as `␤` (one row stays one row).
     public static func sanitize(_ text: String) -> String {
+        // Most text from the cluster is printable ASCII: nothing to do, found without decoding scalars.
+        if isPrintableASCII(text) { return text }
         var needsWork = false
         for scalar in text.unicodeScalars where isUnsafe(scalar) {
             needsWork = true
@@ -50,6 +52,31 @@ public enum DisplayText {
             i += 1
         }
         return String(out)
+    }
+
+    /// Whether every byte is printable ASCII (0x20–0x7E): one column and one grapheme a byte, nothing unsafe.
+    @inline(__always) static func isPrintableASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            if let base = bytes.baseAddress {
+                // Eight bytes at a time: a byte below 0x20 or from 0x7F up sets its high bit in `flags`.
+                let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+                while i + 8 <= n {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let flags = ((w &- ones &* 0x20) | (w &+ ones &* 0x01) | w) & high
+                    if flags != 0 { return false }
+                    i += 8
+                }
+            }
+            while i < n {
+                let c = bytes[i]
+                if c < 0x20 || c > 0x7E { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
@@ -104,6 +131,7 @@ public enum DisplayText {
 
     /// Columns taken by a whole string.
     public static func width(_ text: String) -> Int {
+        if isPrintableASCII(text) { return text.utf8.count }
         var total = 0
         for c in text { total += width(of: c) }
         return total

@@ -17,6 +17,41 @@ final class CanvasTests: XCTestCase {
         XCTAssertTrue(canvas.text.hasPrefix("a␛[2Jb"))
     }
 
+    /// Printable ASCII takes a byte-a-cell path (checked eight bytes at a time): every other byte, at every
+    /// place of a long word, sends the text the grapheme way, and both ways draw alike.
+    func testPrintableASCIIIsFoundAtEveryPlaceAndDrawnAlike() {
+        for byte in UInt8(0)...0x7F {
+            for at in 0..<20 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: 20)
+                bytes[at] = byte
+                let text = String(decoding: bytes, as: UTF8.self)
+                let printable = byte >= 0x20 && byte < 0x7F
+                XCTAssertEqual(DisplayText.isPrintableASCII(text), printable, "byte \(byte) at \(at)")
+                XCTAssertEqual(DisplayText.sanitize(text) == text, printable, "byte \(byte) at \(at)")
+            }
+        }
+        XCTAssertFalse(DisplayText.isPrintableASCII("abcdefghijklmn\u{E9}"))
+        XCTAssertFalse(DisplayText.isPrintableASCII("abcdefgh\u{85}"))
+        XCTAssertEqual(DisplayText.width("step-name(12:db-042)"), 20)
+        // Clipped on the left (x < 0) and at a limit, in a style: the cells the text covers, nothing else.
+        let text = "audit(3:db-07)"
+        for x in -3...12 {
+            for limit in [nil, 9, 20] {
+                var canvas = Canvas(cols: 16, rows: 2)
+                let end = canvas.put(text, x: x, y: 1, style: .failed, limit: limit)
+                let stop = min(16, limit ?? 16)
+                XCTAssertEqual(end, min(x + text.count, max(x, stop)), "x \(x) limit \(String(describing: limit))")
+                for column in 0..<16 {
+                    let i = column - x
+                    let inside = i >= 0 && i < text.count && column < stop
+                    let expected = inside ? Cell(text: String(Array(text)[i]), style: .failed) : .blank
+                    XCTAssertEqual(canvas[column, 1], expected, "x \(x) column \(column)")
+                    XCTAssertEqual(canvas[column, 0], .blank)
+                }
+            }
+        }
+    }
+
     func testSafeTextIsUntouched() {
         XCTAssertEqual(DisplayText.sanitize("audit(3:orders-db) ✔ 数据库"), "audit(3:orders-db) ✔ 数据库")
     }
