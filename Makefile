@@ -72,10 +72,11 @@ FUZZ_CYAML := .build-fuzz/checkouts/Yams/Sources/CYaml/include
 FUZZ_FLAGS := -sanitize=fuzzer,address -parse-as-library -g -I $(FUZZ_DIR)/Modules \
 	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CCurl.build/module.modulemap -Xcc -I -Xcc Sources/CCurl/include \
 	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CZlib.build/module.modulemap -Xcc -I -Xcc Sources/CZlib/include \
+	-Xcc -fmodule-map-file=$(FUZZ_DIR)/CJSONScan.build/module.modulemap -Xcc -I -Xcc Sources/CJSONScan/include \
 	-Xcc -fmodule-map-file=$(FUZZ_CYAML)/module.modulemap -Xcc -I -Xcc $(FUZZ_CYAML)
 FUZZ_OBJECTS = $(FUZZ_DIR)/ArgoAPI.build/*.o $(FUZZ_DIR)/ArgoViewModel.build/*.o \
 	$(FUZZ_DIR)/ArgoRender.build/*.o $(FUZZ_DIR)/ArgoKube.build/*.o $(FUZZ_DIR)/Yams.build/*.o \
-	$(FUZZ_DIR)/CYaml.build/src/*.o $(FUZZ_DIR)/CCurl.build/*.o $(FUZZ_DIR)/CZlib.build/*.o -lcurl -lz
+	$(FUZZ_DIR)/CYaml.build/src/*.o $(FUZZ_DIR)/CCurl.build/*.o $(FUZZ_DIR)/CZlib.build/*.o $(FUZZ_DIR)/CJSONScan.build/*.o -lcurl -lz
 FUZZ_SWIFT_BUILD := $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
 	-Xcc -fsanitize=fuzzer-no-link,address
 FUZZERS := FuzzWorkflow FuzzFramer FuzzText FuzzKubeconfig

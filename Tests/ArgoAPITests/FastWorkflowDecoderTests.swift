@@ -1,4 +1,5 @@
 import ArgoDemo
+import CJSONScan
 import Foundation
 import Synchronization
 import XCTest
@@ -346,9 +347,11 @@ final class FastWorkflowDecoderTests: XCTestCase {
             Array("é".utf8), Array("→".utf8), [0x09], [0x1F], [0xFF], [0xC3]]
         var checked = 0
         for special in specials {
-            for before in 0..<18 {
+            // Past two of the C reader's 16-byte blocks; a text it reads (displayName), one it checks (message),
+            // one it skips (templateScope).
+            for before in 0..<34 {
                 let text = [UInt8](repeating: UInt8(ascii: "a"), count: before) + special + Array("tail-of-it".utf8)
-                for key in ["message", "templateScope"] {
+                for key in ["displayName", "message", "templateScope"] {
                     var doc = Array(#"{"metadata":{"name":"w"},"status":{"nodes":{"w":{"id":"w","name":"w","type":"Pod",""#.utf8)
                     doc += Array(key.utf8) + Array(#"":""#.utf8) + text + Array(#""}}}}"#.utf8)
                     assertSameOutcome(Data(doc), "\(key) with \(special) after \(before) bytes")
@@ -360,6 +363,78 @@ final class FastWorkflowDecoderTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(checked, 360)
+        XCTAssertEqual(checked, 1020)
+    }
+
+    /// The C reader (`cjs_scan_node`) takes the plain nodes itself, cut where the Swift reader cuts them, and hands
+    /// back every node it is not sure of; a node with more children than the room given asks for more.
+    func testTheCReaderTakesPlainNodesAndHandsBackTheRest() throws {
+        func scan(_ text: String, room: Int = 64) -> (status: Int32, node: cjs_node, children: [String], texts: [String?]) {
+            let bytes = Array(text.utf8)
+            var node = cjs_node()
+            var spans = [cjs_span](repeating: cjs_span(), count: room)
+            let status = cjs_scan_node(bytes, Int64(bytes.count), 0, &node, &spans, Int64(room))
+            func string(_ s: cjs_span) -> String? {
+                s.length < 0 ? nil : String(decoding: bytes[Int(s.start)..<Int(s.start + s.length)], as: UTF8.self)
+            }
+            let children = status == Int32(CJS_READ) ? spans.prefix(Int(node.children)).map { string($0)! } : []
+            let texts = [node.name, node.displayName, node.type, node.phase, node.boundaryID, node.templateName, node.startedAt, node.finishedAt].map(string)
+            return (status, node, children, texts)
+        }
+        // Every node of the 1,503-node demo workflow: read here, ending where the table's span ends, its texts those
+        // of JSONDecoder's node.
+        let json = try XCTUnwrap(DemoCluster(ordinary: 0).workflow(named: "db-fleet-audit-9h3kq"))
+        let data = Data(json.serialized())
+        let table = try FastWorkflowDecoder.fast(data).nodes.table
+        let reference = try JSONDecoder().decode(Workflow.self, from: data).nodes.dictionary
+        guard case .document(let document, let spans) = table.source else { return XCTFail("not read from the document") }
+        let bytes = [UInt8](document)
+        var read = 0
+        for (place, span) in spans.enumerated() {
+            var node = cjs_node()
+            var children = [cjs_span](repeating: cjs_span(), count: 4096)
+            guard cjs_scan_node(bytes, Int64(bytes.count), Int64(span.lowerBound), &node, &children, 4096) == Int32(CJS_READ) else { continue }
+            read += 1
+            XCTAssertEqual(Int(node.end), span.upperBound)
+            let expected = try XCTUnwrap(reference[table.ids[place]])
+            let name = String(decoding: bytes[Int(node.name.start)..<Int(node.name.start + node.name.length)], as: UTF8.self)
+            XCTAssertEqual(name, expected.name)
+            XCTAssertEqual(Int(node.children), expected.children?.count ?? 0)
+        }
+        // Every node but those with bytes past ASCII (list-databases prints `…`), whose UTF-8 Swift checks.
+        let ascii = spans.filter { bytes[$0].allSatisfy { $0 < 0x80 } }.count
+        XCTAssertGreaterThan(ascii, 1500)
+        XCTAssertEqual(read, ascii)
+        // One node, its spans.
+        let plain = #" { "id":"w-1", "name":"w.a(0:x)","displayName":null,"type":"Pod","phase":"Failed","boundaryID":"w","templateName":"t","startedAt":"2026-11-28T12:00:00Z","finishedAt":null,"templateScope":"local/w","message":"m \"quoted\"","outputs":{"parameters":[{"name":"p","value":"[\"a\",1.5e3,true,null]"}],"exitCode":"1"},"children":["w-2", "w-3"] } , "#
+        let result = scan(plain)
+        XCTAssertEqual(result.status, Int32(CJS_ELSEWHERE), "an escape in a message: the Swift reader reads it")
+        let unquoted = plain.replacingOccurrences(of: #"m \"quoted\""#, with: "m")
+        let r = scan(unquoted)
+        XCTAssertEqual(r.status, Int32(CJS_READ))
+        XCTAssertEqual(r.texts, ["w.a(0:x)", nil, "Pod", "Failed", "w", "t", "2026-11-28T12:00:00Z", nil])
+        XCTAssertEqual(r.children, ["w-2", "w-3"])
+        XCTAssertEqual(Int(r.node.end), unquoted.utf8.count - 3, "it ends after the node's brace")
+        XCTAssertEqual(scan(unquoted, room: 1).status, Int32(CJS_MORE_ROOM))
+        // What it hands back: keys it leaves to Swift, escapes in texts, bytes past ASCII, a key twice, bad grammar,
+        // a missing id, name or type.
+        let handedBack = [
+            #"{"id":"a","name":"a","type":"Pod","templateRef":{"name":"t","template":"u"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","nodeFlag":{"retried":true}}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":3}"#,
+            #"{"id":"a","name":"a\u0041","type":"Pod"}"#,
+            #"{"id":"a","name":"é","type":"Pod"}"#,
+            #"{"id":"a","name":"a","type":"Pod","outputs":{"result":"é"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","phase":"A","phase":"B"}"#,
+            #"{"id":"a","name":"a","type":"Pod","outputs":{"x":[1,]}}"#,
+            #"{"id":"a","name":"a","type":"Pod","outputs":{"x":01}}"#,
+            #"{"id":"a","name":"a","type":"Pod","outputs":{"x":"\q"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","children":[1]}"#,
+            #"{"name":"a","type":"Pod"}"#, #"{"id":"a","type":"Pod"}"#, #"{"id":"a","name":"a"}"#, #"{"id":"a","name":"a","type":null}"#,
+            #"{"id":"a","name":"a","type":"Pod""#, "{}", "[]",
+        ]
+        for text in handedBack { XCTAssertEqual(scan(text).status, Int32(CJS_ELSEWHERE), text) }
+        // Keys it skips, any value, twice too (only the keys NodeStatus reads may not come twice).
+        XCTAssertEqual(scan(#"{"id":"a","name":"a","type":"Pod","x":{"y":[{},[],"\u00e9\n",-0.5E+2,false]},"x":1}"#).status, Int32(CJS_READ))
     }
 }
