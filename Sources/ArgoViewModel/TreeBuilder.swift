@@ -336,7 +336,10 @@ public final class NodeTree: @unchecked Sendable {
     /// node is read whole only to break a tie of order or to see whether a Pending step waits on a lock.
     final class Forest {
         let table: NodeTable
-        var children: [[Int32]]
+        /// The drawn children of place i are `kidList[kidStarts[i]..<kidStarts[i + 1]]` (one list for all: no
+        /// array a parent to make and free).
+        private var kidStarts: [Int32]
+        private var kidList: [Int32]
         private(set) var root: [Bool]
         /// The entry drawing each place (-1: none yet).
         var entryOf: [Int32]
@@ -352,32 +355,52 @@ public final class NodeTree: @unchecked Sendable {
             for p in groupParents {
                 for c in t.children(of: p) where c >= 0 && claimedBy[Int(c)] < 0 { claimedBy[Int(c)] = Int32(p) }
             }
-            // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root.
-            var children = [[Int32]](repeating: [], count: n)
+            // Pass 2: attach every drawable node to its group parent, else to its boundary, else make it a root;
+            // counted first, then placed (in place order), then each parent's children sorted.
+            var parentOf = [Int32](repeating: -1, count: n)
+            var starts = [Int32](repeating: 0, count: n + 1)
             var root = [Bool](repeating: false, count: n)
             for i in 0..<n where kinds[i] != nil {
                 let parent = claimedBy[i]
                 let boundary = t.boundaries[i]
                 if parent >= 0, Int(parent) != i {
-                    children[Int(parent)].append(Int32(i))
+                    parentOf[i] = parent
                 } else if boundary == -1 {
                     root[i] = true
                 } else if boundary >= 0, Int(boundary) != i, kinds[Int(boundary)] == .boundary {
-                    children[Int(boundary)].append(Int32(i))
+                    parentOf[i] = boundary
+                }
+                if parentOf[i] >= 0 { starts[Int(parentOf[i]) + 1] += 1 }
+            }
+            for i in 0..<n { starts[i + 1] += starts[i] }
+            var list = [Int32](repeating: 0, count: Int(starts[n]))
+            var next = starts
+            for i in 0..<n where parentOf[i] >= 0 {
+                let p = Int(parentOf[i])
+                list[Int(next[p])] = Int32(i)
+                next[p] += 1
+            }
+            list.withUnsafeMutableBufferPointer { all in
+                for i in 0..<n where starts[i + 1] - starts[i] > 1 {
+                    var segment = UnsafeMutableBufferPointer(rebasing: all[Int(starts[i])..<Int(starts[i + 1])])
+                    segment.sort {
+                        TreeBuilder.before(TreeBuilder.PlaceKey(table: t, place: Int($0)), TreeBuilder.PlaceKey(table: t, place: Int($1)))
+                    }
                 }
             }
             self.root = root
-            for i in 0..<n where children[i].count > 1 {
-                children[i].sort { TreeBuilder.before(TreeBuilder.PlaceKey(table: t, place: Int($0)), TreeBuilder.PlaceKey(table: t, place: Int($1))) }
-            }
-            self.children = children
+            kidStarts = starts
+            kidList = list
             entryOf = [Int32](repeating: -1, count: n)
         }
 
         func place(of id: String) -> Int? { table.place(of: id) }
 
+        /// The drawn children of the node at `place` (places), in sibling order.
+        func kids(_ place: Int) -> ArraySlice<Int32> { kidList[Int(kidStarts[place])..<Int(kidStarts[place + 1])] }
+
         /// The drawn children of the node `id` (places), in sibling order.
-        func kids(of id: String) -> [Int32] { place(of: id).map { children[$0] } ?? [] }
+        func kids(of id: String) -> ArraySlice<Int32> { place(of: id).map { kids($0) } ?? [] }
 
         func phase(_ place: Int32) -> String? { table.phase(Int(place)) }
 
@@ -416,18 +439,21 @@ public final class NodeTree: @unchecked Sendable {
         forest.entryOf[i] = Int32(index)
         if !main { entryOfNode[id] = index }
         if forest.waitsOnLock(place) { queued += 1 }
-        let kids = forest.children[i]
+        let kids = forest.kids(i)
+        guard !kids.isEmpty || !childrenOfStep.isEmpty else { return index }
+        entries[index].children.reserveCapacity(kids.count)
         // Members of one loop: siblings whose names carry an item index and share the step name before it.
         var loops: [Int32: [Int]] = [:]
         for (position, kid) in kids.enumerated() where table.loops[Int(kid)] >= 0 {
             loops[table.loops[Int(kid)], default: []].append(position)
         }
-        var placed = [Bool](repeating: false, count: kids.count)
-        for (position, kid) in kids.enumerated() where !placed[position] {
+        // No loop among them: each child in order (no marks to keep).
+        var placed = loops.isEmpty ? [] : [Bool](repeating: false, count: kids.count)
+        for (position, kid) in kids.enumerated() where placed.isEmpty || !placed[position] {
             let loop = table.loops[Int(kid)]
             if loop >= 0, let members = loops[loop], members.count >= fanOutMinimum {
                 for m in members { placed[m] = true }
-                let places = members.map { kids[$0] }
+                let places = members.map { kids[kids.startIndex + $0] }
                 let groupEntry = addGroup(table.loopNames[Int(loop)], members: places, forest: forest, parent: index)
                 for member in places {
                     if let e = add(member, parent: groupEntry, forest: forest, fanOutMinimum: fanOutMinimum) {
