@@ -16,7 +16,7 @@ typedef struct {
 
 #define FAIL 1
 
-static inline void space(scan *s) {
+static inline __attribute__((always_inline)) void space(scan *s) {
     while (s->p < s->end) {
         uint8_t c = *s->p;
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
@@ -24,14 +24,14 @@ static inline void space(scan *s) {
     }
 }
 
-static inline int is_hex(uint8_t c) {
+static inline __attribute__((always_inline)) int is_hex(uint8_t c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
 }
 
 /// The rest of a string, `s->p` just past its opening quote; after it, just past the closing quote. Bytes past
 /// ASCII fail (the Swift reader checks their UTF-8). With `escapes`, escapes are checked as the Swift reader's
 /// `skipString` checks them; without, an escape fails (the text would have to be unescaped).
-static inline int string_rest(scan *s, int escapes) {
+static inline __attribute__((always_inline)) int string_rest(scan *s, int escapes) {
     const uint8_t *p = s->p, *end = s->end;
     for (;;) {
 #if defined(__SSE2__)
@@ -78,7 +78,7 @@ static inline int string_rest(scan *s, int escapes) {
 }
 
 /// A string with no escapes (after white space); its span when `span` is not null.
-static inline int text(scan *s, cjs_span *span, const uint8_t *doc) {
+static inline __attribute__((always_inline)) int text(scan *s, cjs_span *span, const uint8_t *doc) {
     space(s);
     if (s->p >= s->end || *s->p != '"') return FAIL;
     const uint8_t *start = ++s->p;
@@ -91,7 +91,7 @@ static inline int text(scan *s, cjs_span *span, const uint8_t *doc) {
 }
 
 /// `word` when it comes next (after white space).
-static inline int literal(scan *s, const char *word, size_t n) {
+static inline __attribute__((always_inline)) int literal(scan *s, const char *word, size_t n) {
     space(s);
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0) return 0;
     s->p += n;
@@ -99,18 +99,18 @@ static inline int literal(scan *s, const char *word, size_t n) {
 }
 
 /// null (the span stays absent) or a string with no escapes.
-static inline int optional_text(scan *s, cjs_span *span, const uint8_t *doc) {
+static inline __attribute__((always_inline)) int optional_text(scan *s, cjs_span *span, const uint8_t *doc) {
     if (literal(s, "null", 4)) return 0;
     return text(s, span, doc);
 }
 
-static inline const uint8_t *digits(const uint8_t *p, const uint8_t *end) {
+static inline __attribute__((always_inline)) const uint8_t *digits(const uint8_t *p, const uint8_t *end) {
     while (p < end && (uint8_t)(*p - '0') < 10) p++;
     return p;
 }
 
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-static inline int number(scan *s) {
+static inline __attribute__((always_inline)) int number(scan *s) {
     const uint8_t *p = s->p, *end = s->end;
     if (p < end && *p == '-') p++;
     const uint8_t *first = p;
@@ -133,7 +133,7 @@ static inline int number(scan *s) {
 }
 
 /// A key of a skipped object and its colon.
-static inline int skipped_key(scan *s) {
+static inline __attribute__((always_inline)) int skipped_key(scan *s) {
     space(s);
     if (s->p >= s->end || *s->p != '"') return FAIL;
     s->p++;
@@ -206,7 +206,7 @@ enum {
 
 #define IS(word) (n == sizeof(word) - 1 && memcmp(k, word, n) == 0)
 
-static inline int key_number(const uint8_t *k, size_t n) {
+static inline __attribute__((always_inline)) int key_number(const uint8_t *k, size_t n) {
     switch (n) {
     case 2: return IS("id") ? K_ID : K_OTHER;
     case 4: return IS("name") ? K_NAME : IS("type") ? K_TYPE : K_OTHER;
