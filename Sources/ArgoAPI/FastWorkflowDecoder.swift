@@ -522,7 +522,7 @@ public enum FastWorkflowDecoder {
             b.addName(bytes(r.displayName) ?? name)
             b.addFullName(name)
             b.addTemplate(bytes(r.templateName))
-            b.templateRefs.append(false)
+            b.templateRefs.append(r.templateRef != 0)
         }
 
         /// A string's bytes in place, or its text when it has escapes.

@@ -196,6 +196,72 @@ static int skip_value(scan *s) {
     }
 }
 
+/// An integer as the Swift reader's `int()` reads one: `-?[0-9]{1,18}`, no leading zero, not followed by `.`,
+/// `e` or `E`.
+static int integer(scan *s) {
+    space(s);
+    const uint8_t *p = s->p, *end = s->end;
+    if (p < end && *p == '-') p++;
+    const uint8_t *first = p;
+    p = digits(p, end);
+    long n = p - first;
+    if (n == 0 || n > 18 || (n > 1 && *first == '0')) return FAIL;
+    if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return FAIL;
+    s->p = p;
+    return 0;
+}
+
+enum { M_TEXT, M_BOOL };
+
+/// An object whose members `a` and `b` (b may be NULL) are each null or, by `kind`, a string with no escapes
+/// or a boolean, each at most once; other members any value. Keys plain ASCII (as `members` in Swift reads
+/// them, through `memberKey`).
+static int members(scan *s, const uint8_t *doc, const char *a, size_t an, const char *b, size_t bn, int kind) {
+    space(s);
+    if (s->p >= s->end || *s->p != '{') return FAIL;
+    s->p++;
+    space(s);
+    if (s->p < s->end && *s->p == '}') {
+        s->p++;
+        return 0;
+    }
+    unsigned seen = 0;
+    for (;;) {
+        space(s);
+        if (s->p >= s->end || *s->p != '"') return FAIL;
+        const uint8_t *k = ++s->p;
+        while (s->p < s->end) {
+            uint8_t c = *s->p;
+            if (c == '"') break;
+            if (c == '\\' || c < 0x20 || c >= 0x80) return FAIL;
+            s->p++;
+        }
+        if (s->p >= s->end) return FAIL;
+        size_t n = (size_t)(s->p - k);
+        s->p++;
+        space(s);
+        if (s->p >= s->end || *s->p != ':') return FAIL;
+        s->p++;
+        unsigned bit = (n == an && memcmp(k, a, n) == 0) ? 1 : (b && n == bn && memcmp(k, b, n) == 0) ? 2 : 0;
+        if (bit) {
+            if (seen & bit) return FAIL;
+            seen |= bit;
+            if (kind == M_TEXT) {
+                if (optional_text(s, NULL, doc)) return FAIL;
+            } else if (!literal(s, "null", 4) && !literal(s, "true", 4) && !literal(s, "false", 5)) {
+                return FAIL;
+            }
+        } else if (skip_value(s)) {
+            return FAIL;
+        }
+        space(s);
+        if (s->p >= s->end) return FAIL;
+        uint8_t c = *s->p++;
+        if (c == '}') return 0;
+        if (c != ',') return FAIL;
+    }
+}
+
 // The keys of `Scanner.nodeKeys`, in its order (their bits mark a key seen).
 enum {
     K_ID, K_NAME, K_TYPE, K_PHASE, K_POD_IP, K_INPUTS, K_MESSAGE, K_OUTPUTS, K_PROGRESS, K_CHILDREN, K_NODE_FLAG,
@@ -231,6 +297,7 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
     node->name = node->displayName = node->type = node->phase = none;
     node->boundaryID = node->templateName = node->startedAt = node->finishedAt = none;
     node->children = 0;
+    node->templateRef = 0;
     scan s = {doc + start, doc + count};
     space(&s);
     if (s.p >= s.end || *s.p != '{') return CJS_ELSEWHERE;
@@ -292,10 +359,42 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
                 if (c != ',') return CJS_ELSEWHERE;
             }
             break;
-        case K_NODE_FLAG: case K_TEMPLATE_REF: case K_OUTBOUND_NODES: case K_ESTIMATED_DURATION:
+        case K_TEMPLATE_REF:
+            if (literal(&s, "null", 4)) break;
+            if (members(&s, doc, "name", 4, "template", 8, M_TEXT)) return CJS_ELSEWHERE;
+            node->templateRef = 1;
+            break;
+        case K_NODE_FLAG:
+            if (literal(&s, "null", 4)) break;
+            if (members(&s, doc, "hooked", 6, "retried", 7, M_BOOL)) return CJS_ELSEWHERE;
+            break;
         case K_SYNCHRONIZATION_STATUS:
-            // Read by the Swift reader.
-            return CJS_ELSEWHERE;
+            if (literal(&s, "null", 4)) break;
+            if (members(&s, doc, "waiting", 7, NULL, 0, M_TEXT)) return CJS_ELSEWHERE;
+            break;
+        case K_OUTBOUND_NODES:
+            if (literal(&s, "null", 4)) break;
+            space(&s);
+            if (s.p >= s.end || *s.p != '[') return CJS_ELSEWHERE;
+            s.p++;
+            space(&s);
+            if (s.p < s.end && *s.p == ']') {
+                s.p++;
+                break;
+            }
+            for (;;) {
+                if (text(&s, NULL, doc)) return CJS_ELSEWHERE;
+                space(&s);
+                if (s.p >= s.end) return CJS_ELSEWHERE;
+                uint8_t c = *s.p++;
+                if (c == ']') break;
+                if (c != ',') return CJS_ELSEWHERE;
+            }
+            break;
+        case K_ESTIMATED_DURATION:
+            if (literal(&s, "null", 4)) break;
+            failed = integer(&s);
+            break;
         default:  // inputs, outputs, resourcesDuration, and keys NodeStatus does not read
             failed = skip_value(&s);
             break;

@@ -126,6 +126,32 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
     }
 
+    /// What a table's columns say of the node `id`, places written as ids (to set two tables side by side).
+    static func columns(_ t: NodeTable, _ id: String) -> String {
+        guard let p = t.place(of: id) else { return "absent" }
+        let boundary = t.boundaries[p] >= 0 ? t.ids[Int(t.boundaries[p])] : String(t.boundaries[p])
+        let kids = t.children(of: p).map { $0 >= 0 ? t.ids[Int($0)] : "?" }
+        let loop = t.loops[p] >= 0 ? t.loopNames[Int(t.loops[p])] : "-"
+        return "\(t.kinds[p]) \(t.phases[p]) \(t.started[p]) \(t.finished[p]) \(boundary) \(kids) \(t.items[p]) \(loop) "
+            + "\(t.nameLengths[p]) \(t.templateRefs[p]) \(t.templateName(p) ?? "-") \(t.exitCandidates.contains(Int32(p)))"
+    }
+
+    /// The columns the decoder fills (through the C reader or the Swift one) say, node by node, what a table built
+    /// from JSONDecoder's nodes says; on the real fixtures, which have templateRefs, retries, locks, escapes.
+    func testColumnsOfRealFixturesMatch() throws {
+        var nodes = 0
+        for (name, data) in try Self.fixtureData() {
+            let fast = try FastWorkflowDecoder.fast(data).nodes.table
+            let reference = NodeMap(try JSONDecoder().decode(Workflow.self, from: data).nodes.dictionary).table
+            XCTAssertEqual(fast.count, reference.count, name)
+            for id in fast.ids {
+                XCTAssertEqual(Self.columns(fast, id), Self.columns(reference, id), "\(name): \(id)")
+                nodes += 1
+            }
+        }
+        XCTAssertGreaterThan(nodes, 250)
+    }
+
     func testDemoWorkflowsMatch() throws {
         let cluster = DemoCluster(ordinary: 20)
         var documents = cluster.workflows.map { $0.serialized() }
@@ -405,6 +431,25 @@ final class FastWorkflowDecoderTests: XCTestCase {
         let ascii = spans.filter { bytes[$0].allSatisfy { $0 < 0x80 } }.count
         XCTAssertGreaterThan(ascii, 1500)
         XCTAssertEqual(read, ascii)
+        // The real fixtures' nodes (templateRefs, retries, locks): read here but for those with escapes in what the
+        // tree reads or bytes past ASCII.
+        var fixtureNodes = 0, fixtureRead = 0
+        for (_, data) in try Self.fixtureData() {
+            let t = try FastWorkflowDecoder.fast(data).nodes.table
+            guard case .document(let document, let spans) = t.source else { continue }
+            let bytes = [UInt8](document)
+            for span in spans {
+                var node = cjs_node()
+                var children = [cjs_span](repeating: cjs_span(), count: 4096)
+                fixtureNodes += 1
+                if cjs_scan_node(bytes, Int64(bytes.count), Int64(span.lowerBound), &node, &children, 4096) == Int32(CJS_READ) {
+                    XCTAssertEqual(Int(node.end), span.upperBound)
+                    fixtureRead += 1
+                }
+            }
+        }
+        print("fixtures: \(fixtureRead) of \(fixtureNodes) nodes read by the C reader")
+        XCTAssertGreaterThan(fixtureRead * 10, fixtureNodes * 9)
         // One node, its spans.
         let plain = #" { "id":"w-1", "name":"w.a(0:x)","displayName":null,"type":"Pod","phase":"Failed","boundaryID":"w","templateName":"t","startedAt":"2026-11-28T12:00:00Z","finishedAt":null,"templateScope":"local/w","message":"m \"quoted\"","outputs":{"parameters":[{"name":"p","value":"[\"a\",1.5e3,true,null]"}],"exitCode":"1"},"children":["w-2", "w-3"] } , "#
         let result = scan(plain)
@@ -418,10 +463,32 @@ final class FastWorkflowDecoderTests: XCTestCase {
         XCTAssertEqual(scan(unquoted, room: 1).status, Int32(CJS_MORE_ROOM))
         // What it hands back: keys it leaves to Swift, escapes in texts, bytes past ASCII, a key twice, bad grammar,
         // a missing id, name or type.
+        // The rare keys, as Argo writes them and in their odd but valid forms.
+        let rare = [
+            #""templateRef":{"name":"t","template":"u","clusterScope":true}"#, #""templateRef":{}"#,
+            #""nodeFlag":{"retried":true,"hooked":null,"x":[1]}"#, #""nodeFlag":null"#,
+            #""synchronizationStatus":{"waiting":"ns/Mutex/m"}"#, #""synchronizationStatus":{"waiting":null}"#,
+            #""outboundNodes":["b","c"]"#, #""outboundNodes":[ ]"#, #""estimatedDuration":-12"#, #""estimatedDuration":0"#,
+            #""estimatedDuration" : null"#, #""templateRef":null"#,
+        ]
+        for member in rare {
+            let r = scan(#"{"id":"a","name":"a","type":"Pod","# + member + "}")
+            XCTAssertEqual(r.status, Int32(CJS_READ), member)
+            XCTAssertEqual(r.node.templateRef, member.hasPrefix(#""templateRef":{"#) ? 1 : 0, member)
+        }
         let handedBack = [
-            #"{"id":"a","name":"a","type":"Pod","templateRef":{"name":"t","template":"u"}}"#,
-            #"{"id":"a","name":"a","type":"Pod","nodeFlag":{"retried":true}}"#,
-            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":3}"#,
+            #"{"id":"a","name":"a","type":"Pod","templateRef":{"name":"t\u0041"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","templateRef":{"name":"t","name":"u"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","templateRef":{"name":1}}"#,
+            #"{"id":"a","name":"a","type":"Pod","templateRef":[]}"#,
+            #"{"id":"a","name":"a","type":"Pod","nodeFlag":{"retried":"yes"}}"#,
+            #"{"id":"a","name":"a","type":"Pod","synchronizationStatus":{"waiting":3}}"#,
+            #"{"id":"a","name":"a","type":"Pod","outboundNodes":[null]}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":1.5}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":01}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":1e3}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":1234567890123456789}"#,
+            #"{"id":"a","name":"a","type":"Pod","estimatedDuration":3,"estimatedDuration":3}"#,
             #"{"id":"a","name":"a\u0041","type":"Pod"}"#,
             #"{"id":"a","name":"é","type":"Pod"}"#,
             #"{"id":"a","name":"a","type":"Pod","outputs":{"result":"é"}}"#,

@@ -14,6 +14,8 @@ typedef struct {
     cjs_span name, displayName, type, phase, boundaryID, templateName, startedAt, finishedAt;
     /// How many spans of children were written.
     int64_t children;
+    /// 1 when the node has a templateRef (not null).
+    int64_t templateRef;
     /// The offset after the node's closing brace.
     int64_t end;
 } cjs_node;
@@ -32,8 +34,11 @@ enum {
 /// `nodeRow` checks it, and accepts only what that reader accepts: every key it knows at most once;
 /// id, name and type strings; phase, boundaryID, displayName, templateName, podIP, message, progress,
 /// hostNodeName a string or null; startedAt and finishedAt a string or null (their text is checked by the
-/// caller); children null or an array of strings; inputs, outputs, resourcesDuration and unknown keys any JSON
-/// value. Strings that the tree reads hold no escapes and every string is ASCII, else CJS_ELSEWHERE.
+/// caller); children and outboundNodes null or an array of strings; estimatedDuration null or an integer;
+/// templateRef (name, template), nodeFlag (hooked, retried) and synchronizationStatus (waiting) null or an
+/// object with those members null or a string (a boolean for nodeFlag), each at most once; inputs, outputs,
+/// resourcesDuration and unknown keys any JSON value. Strings hold no escapes (but in values skipped) and
+/// every string is ASCII, else CJS_ELSEWHERE.
 int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *node, cjs_span *children,
                   int64_t child_capacity);
 
