@@ -302,6 +302,22 @@ if let i = CommandLine.arguments.firstIndex(of: "--split") {
     exit(0)
 }
 
+// `--search`: a search (`/Drift`) in the 10,003- and 50,003-node trees, the first time (every node read)
+// and again.
+if arguments.contains("--search") {
+    for items in [2000, 10000] {
+        let wf = decode(Data(workflow(items: items).bytes))
+        let tree = NodeTree(workflowName: wf.name, nodes: wf.nodes)
+        var t = now()
+        let found = tree.matches("Drift")
+        let first = now() - t
+        t = now()
+        _ = tree.matches("Drift")
+        print("\(wf.nodes.count) nodes: \(found.count) matches, first \(ms(first)), again \(ms(now() - t))")
+    }
+    exit(0)
+}
+
 // `--profile-decode [N]`, `--profile-tree`: only decode (a workflow of N items), or only build the tree of the
 // 10,003-node workflow (for perf).
 if let i = CommandLine.arguments.firstIndex(of: "--profile-decode") {

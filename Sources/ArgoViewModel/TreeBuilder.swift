@@ -740,23 +740,63 @@ public final class NodeTree: @unchecked Sendable {
 
     /// Drawn entries whose node name, template or message contains `query` (ignoring case), in tree order.
     public func matches(_ query: String) -> [Int] {
-        let needle = query.lowercased()
-        guard !needle.isEmpty else { return [] }
+        let needle = Needle(query)
+        guard !needle.text.isEmpty else { return [] }
         var found: [Int] = []
         for e in entries.indices where !entries[e].hidden {  // entries are created in tree order
             switch entries[e].kind {
             case .node(let id):
-                guard let node = nodes[id] else { continue }
-                let fields = [node.shownName, node.templateName ?? "", node.templateRef?.template ?? "", node.message ?? ""]
-                if fields.contains(where: { $0.lowercased().contains(needle) }) { found.append(e) }
+                guard let node = node(at: e) ?? nodes[id] else { continue }
+                if needle.found(in: node.shownName) || needle.found(in: node.templateName) || needle.found(in: node.templateRef?.template)
+                    || needle.found(in: node.message)
+                {
+                    found.append(e)
+                }
             case .group(let g):
-                if groups[g].name.lowercased().contains(needle) { found.append(e) }
+                if needle.found(in: groups[g].name) { found.append(e) }
             case .child(let name):
-                let message = childRefs[name]?.summary.status?.message ?? ""
-                if name.lowercased().contains(needle) || message.lowercased().contains(needle) { found.append(e) }
+                if needle.found(in: name) || needle.found(in: childRefs[name]?.summary.status?.message) { found.append(e) }
             }
         }
         return found
+    }
+
+    /// A search's text, lowercased, and a way to find it in a text ignoring case: printable-ASCII texts (nearly
+    /// all names and messages) byte by byte with A–Z folded, no copy made; any other text lowercased whole, as
+    /// before.
+    struct Needle {
+        let text: String
+        private let bytes: [UInt8]
+        private let ascii: Bool
+
+        init(_ query: String) {
+            text = query.lowercased()
+            bytes = Array(text.utf8)
+            ascii = bytes.allSatisfy { $0 < 0x80 }
+        }
+
+        func found(in haystack: String?) -> Bool {
+            guard var haystack else { return false }
+            let plain = haystack.withUTF8 { hay -> Bool? in
+                // Printable ASCII only: one byte, one character (no \r\n pair, no combining mark).
+                guard hay.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+                guard ascii, bytes.count <= hay.count else { return false }
+                let m = bytes.count
+                return bytes.withUnsafeBufferPointer { needle in
+                    var i = 0
+                    while i + m <= hay.count {
+                        var j = 0
+                        while j < m, Needle.folded(hay[i + j]) == needle[j] { j += 1 }
+                        if j == m { return true }
+                        i += 1
+                    }
+                    return false
+                }
+            }
+            return plain ?? haystack.lowercased().contains(text)
+        }
+
+        @inline(__always) static func folded(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
     }
 }
 

@@ -226,6 +226,31 @@ final class FailureFirstTreeTests: XCTestCase {
         XCTAssertEqual(model.open?.searchQuery, "connection_refused_nowhere")
     }
 
+    /// Search finds a text ignoring case as `lowercased().contains` does: printable ASCII folded byte by byte,
+    /// anything else (accents, ß, İ, combining marks, a CR LF pair, tabs) lowercased whole.
+    func testSearchIgnoresCaseAsLowercasingDoes() {
+        var random = SeededRandom(seed: 11)
+        let pieces = ["a", "B", "z", "Z", "db-", "0", "7", " ", "_", "(", ":", "É", "é", "ß", "SS", "İ", "i", "e\u{301}", "\r\n", "\t", "~", "@", "[", "`"]
+        func text(_ n: Int) -> String { (0..<n).map { _ in pieces.randomElement(using: &random)! }.joined() }
+        var found = 0
+        for _ in 0..<4000 {
+            let haystack = text(Int.random(in: 0...12, using: &random))
+            // Half the needles are part of the haystack, in another case.
+            var query = text(Int.random(in: 1...3, using: &random))
+            if Bool.random(using: &random), !haystack.isEmpty {
+                let chars = Array(haystack)
+                let start = Int.random(in: 0..<chars.count, using: &random)
+                let end = Int.random(in: start..<chars.count, using: &random)
+                query = String(chars[start...end]).uppercased()
+            }
+            let expected = haystack.lowercased().contains(query.lowercased())
+            XCTAssertEqual(NodeTree.Needle(query).found(in: haystack), expected, "\(query.debugDescription) in \(haystack.debugDescription)")
+            if expected { found += 1 }
+        }
+        XCTAssertGreaterThan(found, 1000)
+        XCTAssertFalse(NodeTree.Needle("x").found(in: nil))
+    }
+
     func testFailedSelectionAsksForItsLogTailOnce() throws {
         let wf = try Self.fleet(items: 20, failing: [2])
         let model = open(wf)
