@@ -509,6 +509,11 @@ public enum FastWorkflowDecoder {
             span.length < 0 ? nil : UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.length))
         }
 
+        /// Where bytes of the document are in it (for `NodeTable.textSpans`).
+        @inline(__always) func span(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
+            (Int32(truncatingIfNeeded: base.distance(to: bytes.baseAddress!)), Int32(truncatingIfNeeded: bytes.count))
+        }
+
         /// A node `cjs_scan_node` read, into the table's columns as `nodeRow` fills them.
         @inline(__always) mutating func row(_ r: cjs_node, children: UnsafeMutablePointer<cjs_span>, _ b: inout NodeTable.Builder) throws {
             guard let name = bytes(r.name), let type = bytes(r.type) else { throw Unsupported() }
@@ -519,7 +524,9 @@ public enum FastWorkflowDecoder {
             if let boundary = bytes(r.boundaryID) { b.addBoundary(inDocument: boundary) } else { b.addBoundary(nil) }
             for i in 0..<Int(r.children) { b.addChild(bytes(children[i])!) }
             b.endChildren()
-            b.addName(bytes(r.displayName) ?? name)
+            let shown = bytes(r.displayName) ?? name
+            b.addName(shown)
+            b.addTexts(shownName: span(shown), message: bytes(r.message).map(span) ?? NodeTable.noText)
             b.addFullName(name)
             b.addTemplate(bytes(r.templateName))
             b.templateRefs.append(r.templateRef != 0)
@@ -619,6 +626,7 @@ public enum FastWorkflowDecoder {
         /// are only checked to be JSON (`NodeTable` reads them, leniently, when the node is asked for).
         mutating func nodeRow(_ b: inout NodeTable.Builder) throws {
             var name: Text?, displayName: Text?, boundary: Text?, template: Text?
+            var message = NodeTable.noText
             var kind: NodeTable.Kind?
             var phase = NodeTable.Phase.none
             var started = Double.nan, finished = Double.nan
@@ -649,7 +657,12 @@ public enum FastWorkflowDecoder {
                     case 5:  // inputs
                         try skipValue()
                     case 6:  // message
-                        try checkOptionalString()
+                        if !literal("null") {
+                            if let raw = try rawString() { message = span(raw) } else {
+                                _ = try escapedString()
+                                message = NodeTable.unknownText
+                            }
+                        }
                     case 7:  // outputs
                         try skipValue()
                     case 8:  // progress
@@ -700,7 +713,11 @@ public enum FastWorkflowDecoder {
             case nil: b.addBoundary(nil)
             }
             b.endChildren()
-            (displayName ?? name).with { b.addName($0) }
+            let shown = displayName ?? name
+            shown.with { b.addName($0) }
+            if case .bytes(let bytes) = shown { b.addTexts(shownName: span(bytes), message: message) } else {
+                b.addTexts(shownName: NodeTable.unknownText, message: message)
+            }
             name.with { b.addFullName($0) }
             if let template { template.with { b.addTemplate($0) } } else { b.addTemplate(nil) }
             b.templateRefs.append(hasTemplateRef)

@@ -161,6 +161,26 @@ public final class NodeTable: @unchecked Sendable {
     public let templateNames: [String]
     /// The nodes whose name ends in `.onExit` (where an exit handler is looked for by name).
     public let exitCandidates: [Int32]
+    /// Where each node's shown name and message are in the document, as written (UTF-8, no escapes): start and
+    /// count of each, four numbers a place. A count of -1: not at hand (escapes, or a node made, not read):
+    /// read the node; -2: the node has none.
+    let textSpans: [Int32]
+    static let unknownText: (Int32, Int32) = (0, -1)
+    static let noText: (Int32, Int32) = (0, -2)
+
+    public enum TextField: Int { case shownName = 0, message = 2 }
+
+    /// The bytes of a node's shown name or message as the document has them; the body gets nil when the node
+    /// has none. Returns nil, without calling the body, when the bytes are not at hand: read the node.
+    public func withBytes<T>(of field: TextField, at place: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> T) -> T? {
+        let at = 4 * place + field.rawValue
+        let count = textSpans[at + 1]
+        if count == -2 { return body(nil) }
+        guard count >= 0, case .document(let data, _) = source else { return nil }
+        return data.withUnsafeBytes { raw in
+            body(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + Int(textSpans[at]), count: Int(count)))
+        }
+    }
 
     /// Where nodes are read from: their bytes in a kept document, or nodes already made.
     enum Source {
@@ -208,6 +228,7 @@ public final class NodeTable: @unchecked Sendable {
         templates = b.templates
         templateNames = b.templateNames.all()
         exitCandidates = b.exitCandidates
+        textSpans = b.textSpans
         self.source = source
         self.made = made ?? [NodeStatus?](repeating: nil, count: b.ids.count)
     }
@@ -318,6 +339,15 @@ public final class NodeTable: @unchecked Sendable {
         let phaseNames = NodeTable.phaseNames
         var exitCandidates: [Int32] = []
         var duplicate = false
+        var textSpans: [Int32] = []
+
+        /// Where the shown name and the message are in the document (`NodeTable.textSpans`).
+        mutating func addTexts(shownName: (Int32, Int32), message: (Int32, Int32)) {
+            textSpans.append(shownName.0)
+            textSpans.append(shownName.1)
+            textSpans.append(message.0)
+            textSpans.append(message.1)
+        }
 
         init(capacity: Int) {
             ids.reserveCapacity(capacity)
@@ -332,6 +362,7 @@ public final class NodeTable: @unchecked Sendable {
             nameLengths.reserveCapacity(capacity)
             templateRefs.reserveCapacity(capacity)
             templates.reserveCapacity(capacity)
+            textSpans.reserveCapacity(4 * capacity)
             index.reserve(capacity)
         }
 
@@ -407,6 +438,7 @@ public final class NodeTable: @unchecked Sendable {
             bytes(node.name) { addFullName($0!) }
             bytes(node.templateName) { addTemplate($0) }
             templateRefs.append(node.templateRef != nil)
+            addTexts(shownName: NodeTable.unknownText, message: NodeTable.unknownText)
         }
 
         /// Ids named by nodes → places (-2 for a boundary no node has, -1 for such a child).

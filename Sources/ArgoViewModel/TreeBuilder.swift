@@ -746,6 +746,17 @@ public final class NodeTree: @unchecked Sendable {
         for e in entries.indices where !entries[e].hidden {  // entries are created in tree order
             switch entries[e].kind {
             case .node(let id):
+                // From the columns and the document's bytes when they are at hand (no node read); else from the node.
+                if let ref = nodeOfEntry[e] {
+                    let t = ref.forest.table, p = Int(ref.place)
+                    let name = t.withBytes(of: .shownName, at: p) { needle.found(inBytes: $0) }
+                    let message = t.withBytes(of: .message, at: p) { needle.found(inBytes: $0) }
+                    if name == true || message == true || needle.found(in: t.templateName(p)) {
+                        found.append(e)
+                        continue
+                    }
+                    if name != nil && message != nil && !t.templateRefs[p] { continue }
+                }
                 guard let node = node(at: e) ?? nodes[id] else { continue }
                 if needle.found(in: node.shownName) || needle.found(in: node.templateName) || needle.found(in: node.templateRef?.template)
                     || needle.found(in: node.message)
@@ -777,23 +788,28 @@ public final class NodeTree: @unchecked Sendable {
 
         func found(in haystack: String?) -> Bool {
             guard var haystack else { return false }
-            let plain = haystack.withUTF8 { hay -> Bool? in
-                // Printable ASCII only: one byte, one character (no \r\n pair, no combining mark).
-                guard hay.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-                guard ascii, bytes.count <= hay.count else { return false }
-                let m = bytes.count
-                return bytes.withUnsafeBufferPointer { needle in
-                    var i = 0
-                    while i + m <= hay.count {
-                        var j = 0
-                        while j < m, Needle.folded(hay[i + j]) == needle[j] { j += 1 }
-                        if j == m { return true }
-                        i += 1
-                    }
-                    return false
-                }
+            return haystack.withUTF8 { found(inBytes: $0) }
+        }
+
+        /// The same in UTF-8 bytes (nil: no text).
+        func found(inBytes hay: UnsafeBufferPointer<UInt8>?) -> Bool {
+            guard let hay else { return false }
+            // Printable ASCII only: one byte, one character (no \r\n pair, no combining mark).
+            guard hay.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                return String(decoding: hay, as: UTF8.self).lowercased().contains(text)
             }
-            return plain ?? haystack.lowercased().contains(text)
+            guard ascii, bytes.count <= hay.count else { return false }
+            let m = bytes.count
+            return bytes.withUnsafeBufferPointer { needle in
+                var i = 0
+                while i + m <= hay.count {
+                    var j = 0
+                    while j < m, Needle.folded(hay[i + j]) == needle[j] { j += 1 }
+                    if j == m { return true }
+                    i += 1
+                }
+                return false
+            }
         }
 
         @inline(__always) static func folded(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }

@@ -295,7 +295,7 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
                   int64_t child_capacity) {
     const cjs_span none = {0, -1};
     node->name = node->displayName = node->type = node->phase = none;
-    node->boundaryID = node->templateName = node->startedAt = node->finishedAt = none;
+    node->boundaryID = node->templateName = node->startedAt = node->finishedAt = node->message = none;
     node->children = 0;
     node->templateRef = 0;
     scan s = {doc + start, doc + count};
@@ -335,7 +335,8 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
         case K_TEMPLATE_NAME: failed = optional_text(&s, &node->templateName, doc); break;
         case K_STARTED_AT: failed = optional_text(&s, &node->startedAt, doc); break;
         case K_FINISHED_AT: failed = optional_text(&s, &node->finishedAt, doc); break;
-        case K_POD_IP: case K_MESSAGE: case K_PROGRESS: case K_HOST_NODE_NAME:
+        case K_MESSAGE: failed = optional_text(&s, &node->message, doc); break;
+        case K_POD_IP: case K_PROGRESS: case K_HOST_NODE_NAME:
             failed = optional_text(&s, NULL, doc);
             break;
         case K_CHILDREN:

@@ -72,5 +72,32 @@ final class LazyNodesTests: XCTestCase {
         XCTAssertEqual(a.failedSteps, b.failedSteps)
         XCTAssertEqual(a.groups, b.groups)
         XCTAssertEqual(a.failedSteps.count, 2)
+        // A search finds the same entries from the document's bytes as from JSONDecoder's nodes.
+        for query in ["drift", "PUBLISH", "db-09", "audit(7", "compare-schema", "nothing-like-it", "e"] {
+            XCTAssertEqual(a.matches(query), b.matches(query), query)
+        }
+        XCTAssertFalse(a.matches("drift").isEmpty)
+    }
+
+    /// A search reads no node when the names and messages are in the document as written; a node whose name
+    /// or message has escapes, or that has a templateRef, is read for it and still found.
+    func testSearchReadsNoNodeWhenTheTextsAreAtHand() throws {
+        let (model, table) = try open(items: 2000)
+        let before = table.nodesRead
+        press(model, "/ drift <Enter>")
+        XCTAssertTrue(model.notice?.contains("of 11") == true, model.notice ?? "")
+        XCTAssertLessThanOrEqual(table.nodesRead - before, 45, "the rows drawn at the match, not every node")
+        let text = #"{"metadata":{"name":"w"},"status":{"nodes":{"#
+            + #""w":{"id":"w","name":"w","type":"Steps","children":["w-1","w-2","w-3"]},"#
+            + #""w-1":{"id":"w-1","name":"w[0].a","displayName":"Caf\u00e9 step","type":"Pod","boundaryID":"w","message":"plain"},"#
+            + #""w-2":{"id":"w-2","name":"w[0].b","displayName":"b","type":"Pod","boundaryID":"w","message":"said \"caf\u00e9\""},"#
+            + #""w-3":{"id":"w-3","name":"w[0].c","type":"Pod","boundaryID":"w","templateRef":{"name":"t","template":"CAFÉ-main"}}}}}"#
+        let wf = try FastWorkflowDecoder.decode(Data(text.utf8))
+        let tree = NodeTree(workflowName: "w", nodes: wf.nodes)
+        let reference = NodeTree(workflowName: "w", nodes: try JSONDecoder().decode(Workflow.self, from: Data(text.utf8)).nodes.dictionary)
+        XCTAssertEqual(tree.matches("café").count, 3, "an escaped name, an escaped message, a templateRef's template")
+        for query in ["café", "CAFÉ", "plain", "main", "w", "step"] {
+            XCTAssertEqual(tree.matches(query), reference.matches(query), query)
+        }
     }
 }

@@ -11,7 +11,7 @@ typedef struct {
 
 /// What the tree needs of one node of `status.nodes`, as spans of the document.
 typedef struct {
-    cjs_span name, displayName, type, phase, boundaryID, templateName, startedAt, finishedAt;
+    cjs_span name, displayName, type, phase, boundaryID, templateName, startedAt, finishedAt, message;
     /// How many spans of children were written.
     int64_t children;
     /// 1 when the node has a templateRef (not null).
