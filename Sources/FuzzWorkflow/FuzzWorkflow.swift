@@ -27,6 +27,14 @@ public func fuzzWorkflow(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         for id in ours.ids where columns(ours, id) != columns(theirs, id) {
             fatalError("the columns of node \(id) differ: \(columns(ours, id)) vs \(columns(theirs, id))")
         }
+        // The shown name and message kept as spans of the document are the node's (or nothing is kept).
+        for (place, id) in ours.ids.enumerated() {
+            let node = reference.nodes[id]
+            let name = ours.withBytes(of: .shownName, at: place) { $0.map { String(decoding: $0, as: UTF8.self) } }
+            let message = ours.withBytes(of: .message, at: place) { $0.map { String(decoding: $0, as: UTF8.self) } }
+            if let name, name != node?.shownName { fatalError("node \(id): shown name \(String(describing: name))") }
+            if let message, message != node?.message { fatalError("node \(id): message \(String(describing: message))") }
+        }
     }
     for node in workflow.nodes.values { _ = (node.inputs, node.outputs, node.resourcesDuration) }
     let tree = NodeTree(workflowName: workflow.metadata.name, nodes: workflow.nodes)

@@ -354,6 +354,9 @@ final class FastWorkflowDecoderTests: XCTestCase {
             }
             XCTAssertEqual(Int(t.items[place]), item, id)
             XCTAssertEqual(t.children(of: place).map { $0 < 0 ? "?" : t.ids[Int($0)] }, (node.children ?? []).map { reference[$0] == nil ? "?" : $0 }, id)
+            // The shown name and message as spans of the document: all at hand here (no escapes), and the node's.
+            XCTAssertEqual(t.withBytes(of: .shownName, at: place) { $0.map { String(decoding: $0, as: UTF8.self) } }, .some(node.shownName), id)
+            XCTAssertEqual(t.withBytes(of: .message, at: place) { $0.map { String(decoding: $0, as: UTF8.self) } }, .some(node.message), id)
             let boundary = t.boundaries[place]
             switch node.boundaryID {
             case nil, "": XCTAssertEqual(boundary, -1, id)
