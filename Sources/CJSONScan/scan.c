@@ -15,6 +15,7 @@ typedef struct {
 } scan;
 
 #define FAIL 1
+_Static_assert(FAIL == CJS_ELSEWHERE, "a reader's failure is handed back as CJS_ELSEWHERE");
 
 static inline __attribute__((always_inline)) void space(scan *s) {
     while (s->p < s->end) {
@@ -211,6 +212,30 @@ static int integer(scan *s) {
     return 0;
 }
 
+/// null, or an array of strings with no escapes; their spans go to `spans` (when not NULL), `room` at most, `*n`
+/// counting them. 0, FAIL, or CJS_MORE_ROOM when `spans` has no room left.
+static int string_array(scan *s, const uint8_t *doc, cjs_span *spans, int64_t room, int64_t *n) {
+    if (literal(s, "null", 4)) return 0;
+    space(s);
+    if (s->p >= s->end || *s->p != '[') return FAIL;
+    s->p++;
+    space(s);
+    if (s->p < s->end && *s->p == ']') {
+        s->p++;
+        return 0;
+    }
+    for (;;) {
+        if (spans && *n >= room) return CJS_MORE_ROOM;
+        if (text(s, spans ? &spans[*n] : NULL, doc)) return FAIL;
+        if (spans) (*n)++;
+        space(s);
+        if (s->p >= s->end) return FAIL;
+        uint8_t c = *s->p++;
+        if (c == ']') return 0;
+        if (c != ',') return FAIL;
+    }
+}
+
 enum { M_TEXT, M_BOOL };
 
 /// An object whose members `a` and `b` (b may be NULL) are each null or, by `kind`, a string with no escapes
@@ -339,27 +364,11 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
         case K_POD_IP: case K_PROGRESS: case K_HOST_NODE_NAME:
             failed = optional_text(&s, NULL, doc);
             break;
-        case K_CHILDREN:
-            if (literal(&s, "null", 4)) break;
-            space(&s);
-            if (s.p >= s.end || *s.p != '[') return CJS_ELSEWHERE;
-            s.p++;
-            space(&s);
-            if (s.p < s.end && *s.p == ']') {
-                s.p++;
-                break;
-            }
-            for (;;) {
-                if (n_children >= child_capacity) return CJS_MORE_ROOM;
-                if (text(&s, &children[n_children], doc)) return CJS_ELSEWHERE;
-                n_children++;
-                space(&s);
-                if (s.p >= s.end) return CJS_ELSEWHERE;
-                uint8_t c = *s.p++;
-                if (c == ']') break;
-                if (c != ',') return CJS_ELSEWHERE;
-            }
+        case K_CHILDREN: {
+            int status = string_array(&s, doc, children, child_capacity, &n_children);
+            if (status) return status;
             break;
+        }
         case K_TEMPLATE_REF:
             if (literal(&s, "null", 4)) break;
             if (members(&s, doc, "name", 4, "template", 8, M_TEXT)) return CJS_ELSEWHERE;
@@ -373,25 +382,11 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
             if (literal(&s, "null", 4)) break;
             if (members(&s, doc, "waiting", 7, NULL, 0, M_TEXT)) return CJS_ELSEWHERE;
             break;
-        case K_OUTBOUND_NODES:
-            if (literal(&s, "null", 4)) break;
-            space(&s);
-            if (s.p >= s.end || *s.p != '[') return CJS_ELSEWHERE;
-            s.p++;
-            space(&s);
-            if (s.p < s.end && *s.p == ']') {
-                s.p++;
-                break;
-            }
-            for (;;) {
-                if (text(&s, NULL, doc)) return CJS_ELSEWHERE;
-                space(&s);
-                if (s.p >= s.end) return CJS_ELSEWHERE;
-                uint8_t c = *s.p++;
-                if (c == ']') break;
-                if (c != ',') return CJS_ELSEWHERE;
-            }
+        case K_OUTBOUND_NODES: {
+            int64_t none = 0;
+            if (string_array(&s, doc, NULL, 0, &none)) return CJS_ELSEWHERE;
             break;
+        }
         case K_ESTIMATED_DURATION:
             if (literal(&s, "null", 4)) break;
             failed = integer(&s);
