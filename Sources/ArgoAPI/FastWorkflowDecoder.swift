@@ -517,19 +517,39 @@ public enum FastWorkflowDecoder {
         /// A node `cjs_scan_node` read, into the table's columns as `nodeRow` fills them.
         @inline(__always) mutating func row(_ r: cjs_node, children: UnsafeMutablePointer<cjs_span>, _ b: inout NodeTable.Builder) throws {
             guard let name = bytes(r.name), let type = bytes(r.type) else { throw Unsupported() }
-            b.kinds.append(NodeTable.kind(type, in: b.kindNames))
-            b.phases.append(bytes(r.phase).map { NodeTable.phase($0, in: b.phaseNames) } ?? .none)
-            b.started.append(try bytes(r.startedAt).map { try timestamp(bytes: $0) } ?? .nan)
-            b.finished.append(try bytes(r.finishedAt).map { try timestamp(bytes: $0) } ?? .nan)
-            if let boundary = bytes(r.boundaryID) { b.addBoundary(inDocument: boundary) } else { b.addBoundary(nil) }
             for i in 0..<Int(r.children) { b.addChild(bytes(children[i])!) }
+            endRow(&b, name: .bytes(name), kind: NodeTable.kind(type, in: b.kindNames),
+                phase: bytes(r.phase).map { NodeTable.phase($0, in: b.phaseNames) } ?? .none,
+                started: try bytes(r.startedAt).map { try timestamp(bytes: $0) } ?? .nan,
+                finished: try bytes(r.finishedAt).map { try timestamp(bytes: $0) } ?? .nan,
+                boundary: bytes(r.boundaryID).map(Text.bytes), displayName: bytes(r.displayName).map(Text.bytes),
+                template: bytes(r.templateName).map(Text.bytes), message: bytes(r.message).map(span) ?? NodeTable.noText,
+                templateRef: r.templateRef != 0)
+        }
+
+        /// The columns of a node whose members are read (its children added already): how both readers end.
+        @inline(__always) func endRow(
+            _ b: inout NodeTable.Builder, name: Text, kind: NodeTable.Kind, phase: NodeTable.Phase, started: Double,
+            finished: Double, boundary: Text?, displayName: Text?, template: Text?, message: (Int32, Int32), templateRef: Bool
+        ) {
+            b.kinds.append(kind)
+            b.phases.append(phase)
+            b.started.append(started)
+            b.finished.append(finished)
+            switch boundary {
+            case .bytes(let bytes)?: b.addBoundary(inDocument: bytes)
+            case let text?: text.with { b.addBoundary($0) }
+            case nil: b.addBoundary(nil)
+            }
             b.endChildren()
-            let shown = bytes(r.displayName) ?? name
-            b.addName(shown)
-            b.addTexts(shownName: span(shown), message: bytes(r.message).map(span) ?? NodeTable.noText)
-            b.addFullName(name)
-            b.addTemplate(bytes(r.templateName))
-            b.templateRefs.append(r.templateRef != 0)
+            let shown = displayName ?? name
+            shown.with { b.addName($0) }
+            if case .bytes(let bytes) = shown { b.addTexts(shownName: span(bytes), message: message) } else {
+                b.addTexts(shownName: NodeTable.unknownText, message: message)
+            }
+            name.with { b.addFullName($0) }
+            if let template { template.with { b.addTemplate($0) } } else { b.addTemplate(nil) }
+            b.templateRefs.append(templateRef)
         }
 
         /// A string's bytes in place, or its text when it has escapes.
@@ -703,24 +723,8 @@ public enum FastWorkflowDecoder {
                 } while try nextMember()
             }
             guard hasID, let name, let kind else { throw Unsupported() }
-            b.kinds.append(kind)
-            b.phases.append(phase)
-            b.started.append(started)
-            b.finished.append(finished)
-            switch boundary {
-            case .bytes(let bytes)?: b.addBoundary(inDocument: bytes)
-            case .text(let text)?: Text.text(text).with { b.addBoundary($0) }
-            case nil: b.addBoundary(nil)
-            }
-            b.endChildren()
-            let shown = displayName ?? name
-            shown.with { b.addName($0) }
-            if case .bytes(let bytes) = shown { b.addTexts(shownName: span(bytes), message: message) } else {
-                b.addTexts(shownName: NodeTable.unknownText, message: message)
-            }
-            name.with { b.addFullName($0) }
-            if let template { template.with { b.addTemplate($0) } } else { b.addTemplate(nil) }
-            b.templateRefs.append(hasTemplateRef)
+            endRow(&b, name: name, kind: kind, phase: phase, started: started, finished: finished, boundary: boundary,
+                displayName: displayName, template: template, message: message, templateRef: hasTemplateRef)
         }
 
         /// The last boundaryID read, as bytes of the document and as text: siblings share it.

@@ -256,6 +256,17 @@ public final class NodeTable: @unchecked Sendable {
         return t < 0 ? nil : templateNames[Int(t)]
     }
 
+    /// What the columns say of the node `id`, places written as ids (to set two tables side by side: the decoder's
+    /// tests and its fuzz target).
+    public func columns(of id: String) -> String {
+        guard let p = place(of: id) else { return "absent" }
+        let boundary = boundaries[p] >= 0 ? ids[Int(boundaries[p])] : String(boundaries[p])
+        let kids = children(of: p).map { $0 >= 0 ? ids[Int($0)] : "?" }
+        let loop = loops[p] >= 0 ? loopNames[Int(loops[p])] : "-"
+        return "\(kinds[p]) \(phases[p]) \(started[p]) \(finished[p]) \(boundary) \(kids) \(items[p]) \(loop) "
+            + "\(nameLengths[p]) \(templateRefs[p]) \(templateName(p) ?? "-") \(exitCandidates.contains(Int32(p)))"
+    }
+
     /// The node at `place`, read from its bytes the first time.
     public func node(_ place: Int) -> NodeStatus {
         lock.lock()

@@ -34,27 +34,12 @@ func median(_ values: [Double]) -> Double {
     return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
 }
 
-/// The times of `runs` calls of `body` (after one warm-up call).
-func times(runs: Int, _ body: () -> Void) -> [Double] {
-    body()
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let t = now()
-        body()
-        times.append(now() - t)
-    }
-    return times
-}
-
 /// The time of one call of `body`.
 func once(_ body: () -> Void) -> Double {
     let t = now()
     body()
     return now() - t
 }
-
-/// The median time of `runs` calls of `body` (after one warm-up call).
-func timed(runs: Int, _ body: () -> Void) -> Double { median(times(runs: runs, body)) }
 
 // MARK: The table
 
@@ -478,20 +463,19 @@ func keyFigures(items: Int, label: String) -> (down: Double, fold: Double, unfol
     }
     var fold: [Double] = []
     var unfold: [Double] = []
+    /// A key to its new frame.
+    func frame(_ key: Key) -> Double {
+        once {
+            _ = model.handle(key)
+            _ = Screens.render(model)
+        }
+    }
     for i in 0..<(quick ? 10 : 20) {
-        let t = now()
-        _ = model.handle(.space)
-        _ = Screens.render(model)
-        if i % 2 == 0 { unfold.append(now() - t) } else { fold.append(now() - t) }
+        let t = frame(.space)
+        if i % 2 == 0 { unfold.append(t) } else { fold.append(t) }
     }
     _ = model.handle(.space)  // open
-    var down: [Double] = []
-    for _ in 0..<500 {
-        let t = now()
-        _ = model.handle(.down)
-        _ = Screens.render(model)
-        down.append(now() - t)
-    }
+    let down = (0..<500).map { _ in frame(.down) }
     return (median(down), median(fold), median(unfold), items)
 }
 var downs: [String: Double] = [:]

@@ -1,3 +1,5 @@
+import ArgoViewModel
+
 /// Text from the cluster made safe for a terminal, and measured in terminal columns.
 public enum DisplayText {
     /// Replaces everything that could move the cursor or change the terminal with a visible placeholder:
@@ -57,26 +59,7 @@ public enum DisplayText {
     /// Whether every byte is printable ASCII (0x20–0x7E): one column and one grapheme a byte, nothing unsafe.
     @inline(__always) static func isPrintableASCII(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            var i = 0
-            let n = bytes.count
-            if let base = bytes.baseAddress {
-                // Eight bytes at a time: a byte below 0x20 or from 0x7F up sets its high bit in `flags`.
-                let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-                while i + 8 <= n {
-                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let flags = ((w &- ones &* 0x20) | (w &+ ones &* 0x01) | w) & high
-                    if flags != 0 { return false }
-                    i += 8
-                }
-            }
-            while i < n {
-                let c = bytes[i]
-                if c < 0x20 || c > 0x7E { return false }
-                i += 1
-            }
-            return true
-        }
+        return text.withUTF8 { $0.isPrintableASCII }
     }
 
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {

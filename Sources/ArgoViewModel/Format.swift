@@ -54,3 +54,25 @@ public enum Format {
         return String(out.reversed())
     }
 }
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Whether every byte is printable ASCII (0x20–0x7E): one character and one terminal column a byte, nothing
+    /// to escape. Eight bytes at a time.
+    @inlinable public var isPrintableASCII: Bool {
+        var i = 0
+        if let base = baseAddress {
+            // A byte below 0x20 or from 0x7F up sets its high bit in `flags`.
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= count {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if ((w &- ones &* 0x20) | (w &+ ones &* 0x01) | w) & high != 0 { return false }
+                i += 8
+            }
+        }
+        while i < count {
+            if self[i] < 0x20 || self[i] > 0x7E { return false }
+            i += 1
+        }
+        return true
+    }
+}

@@ -331,7 +331,7 @@ public final class NodeTree: @unchecked Sendable {
         return (t.started[p].isNaN ? nil : t.started[p], t.finished[p].isNaN ? nil : t.finished[p])
     }
 
-    /// The drawable structure of one workflow's nodes, on the places of its `NodeTable`: `children[i]` are the
+    /// The drawable structure of one workflow's nodes, on the places of its `NodeTable`: `kids(i)` are the
     /// drawn children of the node at place i (places, in sibling order). Read from the table's columns only: a
     /// node is read whole only to break a tie of order or to see whether a Pending step waits on a lock.
     final class Forest {
@@ -795,7 +795,7 @@ public final class NodeTree: @unchecked Sendable {
         func found(inBytes hay: UnsafeBufferPointer<UInt8>?) -> Bool {
             guard let hay else { return false }
             // Printable ASCII only: one byte, one character (no \r\n pair, no combining mark).
-            guard hay.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            guard hay.isPrintableASCII else {
                 return String(decoding: hay, as: UTF8.self).lowercased().contains(text)
             }
             guard ascii, bytes.count <= hay.count else { return false }

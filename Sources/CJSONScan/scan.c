@@ -212,28 +212,66 @@ static int integer(scan *s) {
     return 0;
 }
 
+// What the helpers below answer of a container: it ended (or was empty), another member or element follows, or
+// its grammar is not what the Swift reader accepts.
+enum { END = 0, MORE = 1, BAD = -1 };
+
+/// `open` (after white space); END when `close` follows at once (consumed), MORE when a member or element does.
+static inline __attribute__((always_inline)) int open_container(scan *s, uint8_t open, uint8_t close) {
+    space(s);
+    if (s->p >= s->end || *s->p != open) return BAD;
+    s->p++;
+    space(s);
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        return END;
+    }
+    return MORE;
+}
+
+/// After a member or element: MORE after a comma, END after `close`.
+static inline __attribute__((always_inline)) int next_item(scan *s, uint8_t close) {
+    space(s);
+    if (s->p >= s->end) return BAD;
+    uint8_t c = *s->p++;
+    if (c == ',') return MORE;
+    return c == close ? END : BAD;
+}
+
+/// A member's key of plain ASCII (as the Swift reader's `memberKey` takes it without a second look) and its
+/// colon; the key's bytes in `*key` and `*n`.
+static inline __attribute__((always_inline)) int plain_key(scan *s, const uint8_t **key, size_t *n) {
+    space(s);
+    if (s->p >= s->end || *s->p != '"') return FAIL;
+    const uint8_t *k = ++s->p;
+    while (s->p < s->end) {
+        uint8_t c = *s->p;
+        if (c == '"') break;
+        if (c == '\\' || c < 0x20 || c >= 0x80) return FAIL;
+        s->p++;
+    }
+    if (s->p >= s->end) return FAIL;
+    *key = k;
+    *n = (size_t)(s->p - k);
+    s->p++;
+    space(s);
+    if (s->p >= s->end || *s->p != ':') return FAIL;
+    s->p++;
+    return 0;
+}
+
 /// null, or an array of strings with no escapes; their spans go to `spans` (when not NULL), `room` at most, `*n`
 /// counting them. 0, FAIL, or CJS_MORE_ROOM when `spans` has no room left.
 static int string_array(scan *s, const uint8_t *doc, cjs_span *spans, int64_t room, int64_t *n) {
     if (literal(s, "null", 4)) return 0;
-    space(s);
-    if (s->p >= s->end || *s->p != '[') return FAIL;
-    s->p++;
-    space(s);
-    if (s->p < s->end && *s->p == ']') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
+    int state = open_container(s, '[', ']');
+    while (state == MORE) {
         if (spans && *n >= room) return CJS_MORE_ROOM;
         if (text(s, spans ? &spans[*n] : NULL, doc)) return FAIL;
         if (spans) (*n)++;
-        space(s);
-        if (s->p >= s->end) return FAIL;
-        uint8_t c = *s->p++;
-        if (c == ']') return 0;
-        if (c != ',') return FAIL;
+        state = next_item(s, ']');
     }
+    return state == END ? 0 : FAIL;
 }
 
 enum { M_TEXT, M_BOOL };
@@ -242,31 +280,12 @@ enum { M_TEXT, M_BOOL };
 /// or a boolean, each at most once; other members any value. Keys plain ASCII (as `members` in Swift reads
 /// them, through `memberKey`).
 static int members(scan *s, const uint8_t *doc, const char *a, size_t an, const char *b, size_t bn, int kind) {
-    space(s);
-    if (s->p >= s->end || *s->p != '{') return FAIL;
-    s->p++;
-    space(s);
-    if (s->p < s->end && *s->p == '}') {
-        s->p++;
-        return 0;
-    }
     unsigned seen = 0;
-    for (;;) {
-        space(s);
-        if (s->p >= s->end || *s->p != '"') return FAIL;
-        const uint8_t *k = ++s->p;
-        while (s->p < s->end) {
-            uint8_t c = *s->p;
-            if (c == '"') break;
-            if (c == '\\' || c < 0x20 || c >= 0x80) return FAIL;
-            s->p++;
-        }
-        if (s->p >= s->end) return FAIL;
-        size_t n = (size_t)(s->p - k);
-        s->p++;
-        space(s);
-        if (s->p >= s->end || *s->p != ':') return FAIL;
-        s->p++;
+    int state = open_container(s, '{', '}');
+    for (; state == MORE; state = next_item(s, '}')) {
+        const uint8_t *k;
+        size_t n;
+        if (plain_key(s, &k, &n)) return FAIL;
         unsigned bit = (n == an && memcmp(k, a, n) == 0) ? 1 : (b && n == bn && memcmp(k, b, n) == 0) ? 2 : 0;
         if (bit) {
             if (seen & bit) return FAIL;
@@ -279,12 +298,8 @@ static int members(scan *s, const uint8_t *doc, const char *a, size_t an, const 
         } else if (skip_value(s)) {
             return FAIL;
         }
-        space(s);
-        if (s->p >= s->end) return FAIL;
-        uint8_t c = *s->p++;
-        if (c == '}') return 0;
-        if (c != ',') return FAIL;
     }
+    return state == END ? 0 : FAIL;
 }
 
 // The keys of `Scanner.nodeKeys`, in its order (their bits mark a key seen).
@@ -324,30 +339,16 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
     node->children = 0;
     node->templateRef = 0;
     scan s = {doc + start, doc + count};
-    space(&s);
-    if (s.p >= s.end || *s.p != '{') return CJS_ELSEWHERE;
-    s.p++;
-    space(&s);
-    if (s.p < s.end && *s.p == '}') return CJS_ELSEWHERE;
     uint32_t seen = 0;
     int64_t n_children = 0;
-    for (;;) {
-        // The key (plain ASCII) and its colon.
-        space(&s);
-        if (s.p >= s.end || *s.p != '"') return CJS_ELSEWHERE;
-        const uint8_t *k = ++s.p;
-        while (s.p < s.end) {
-            uint8_t c = *s.p;
-            if (c == '"') break;
-            if (c == '\\' || c < 0x20 || c >= 0x80) return CJS_ELSEWHERE;
-            s.p++;
-        }
-        if (s.p >= s.end) return CJS_ELSEWHERE;
-        int key = key_number(k, (size_t)(s.p - k));
-        s.p++;
-        space(&s);
-        if (s.p >= s.end || *s.p != ':') return CJS_ELSEWHERE;
-        s.p++;
+    // An empty node has no id: the Swift reader rejects it.
+    int state = open_container(&s, '{', '}');
+    if (state != MORE) return CJS_ELSEWHERE;
+    for (; state == MORE; state = next_item(&s, '}')) {
+        const uint8_t *k;
+        size_t n;
+        if (plain_key(&s, &k, &n)) return CJS_ELSEWHERE;
+        int key = key_number(k, n);
         space(&s);
         int failed = 0;
         switch (key) {
@@ -401,12 +402,8 @@ int cjs_scan_node(const uint8_t *doc, int64_t count, int64_t start, cjs_node *no
             if (seen & bit) return CJS_ELSEWHERE;
             seen |= bit;
         }
-        space(&s);
-        if (s.p >= s.end) return CJS_ELSEWHERE;
-        uint8_t c = *s.p++;
-        if (c == '}') break;
-        if (c != ',') return CJS_ELSEWHERE;
     }
+    if (state != END) return CJS_ELSEWHERE;
     if (!(seen & (1u << K_ID)) || node->name.length < 0 || node->type.length < 0) return CJS_ELSEWHERE;
     node->children = n_children;
     node->end = s.p - doc;

@@ -23,9 +23,9 @@ public func fuzzWorkflow(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     // The decoder's columns (filled by the C reader or by the Swift one) say what a table built from
     // JSONDecoder's nodes says, node by node.
     if let reference, fast == reference {
-        let ours = workflow.nodes.table, theirs = NodeMap(reference.nodes.dictionary).table
-        for id in ours.ids where columns(ours, id) != columns(theirs, id) {
-            fatalError("the columns of node \(id) differ: \(columns(ours, id)) vs \(columns(theirs, id))")
+        let ours = workflow.nodes.table, theirs = reference.nodes.table
+        for id in ours.ids where ours.columns(of: id) != theirs.columns(of: id) {
+            fatalError("the columns of node \(id) differ: \(ours.columns(of: id)) vs \(theirs.columns(of: id))")
         }
         // The shown name and message kept as spans of the document are the node's (or nothing is kept).
         for (place, id) in ours.ids.enumerated() {
@@ -42,13 +42,3 @@ public func fuzzWorkflow(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// What a table's columns say of the node `id`, places written as ids.
-func columns(_ t: NodeTable, _ id: String) -> String {
-    guard let p = t.place(of: id) else { return "absent" }
-    let boundary = t.boundaries[p] >= 0 ? t.ids[Int(t.boundaries[p])] : String(t.boundaries[p])
-    let kids = t.children(of: p).map { $0 >= 0 ? t.ids[Int($0)] : "?" }
-    let loop = t.loops[p] >= 0 ? t.loopNames[Int(t.loops[p])] : "-"
-    let exit = t.exitCandidates.contains(Int32(p))
-    return "\(t.kinds[p]) \(t.phases[p]) \(t.started[p]) \(t.finished[p]) \(boundary) \(kids) \(t.items[p]) \(loop) "
-        + "\(t.nameLengths[p]) \(t.templateRefs[p]) \(t.templateName(p) ?? "-") \(exit)"
-}

@@ -126,26 +126,16 @@ final class FastWorkflowDecoderTests: XCTestCase {
         }
     }
 
-    /// What a table's columns say of the node `id`, places written as ids (to set two tables side by side).
-    static func columns(_ t: NodeTable, _ id: String) -> String {
-        guard let p = t.place(of: id) else { return "absent" }
-        let boundary = t.boundaries[p] >= 0 ? t.ids[Int(t.boundaries[p])] : String(t.boundaries[p])
-        let kids = t.children(of: p).map { $0 >= 0 ? t.ids[Int($0)] : "?" }
-        let loop = t.loops[p] >= 0 ? t.loopNames[Int(t.loops[p])] : "-"
-        return "\(t.kinds[p]) \(t.phases[p]) \(t.started[p]) \(t.finished[p]) \(boundary) \(kids) \(t.items[p]) \(loop) "
-            + "\(t.nameLengths[p]) \(t.templateRefs[p]) \(t.templateName(p) ?? "-") \(t.exitCandidates.contains(Int32(p)))"
-    }
-
     /// The columns the decoder fills (through the C reader or the Swift one) say, node by node, what a table built
     /// from JSONDecoder's nodes says; on the real fixtures, which have templateRefs, retries, locks, escapes.
     func testColumnsOfRealFixturesMatch() throws {
         var nodes = 0
         for (name, data) in try Self.fixtureData() {
             let fast = try FastWorkflowDecoder.fast(data).nodes.table
-            let reference = NodeMap(try JSONDecoder().decode(Workflow.self, from: data).nodes.dictionary).table
+            let reference = try JSONDecoder().decode(Workflow.self, from: data).nodes.table
             XCTAssertEqual(fast.count, reference.count, name)
             for id in fast.ids {
-                XCTAssertEqual(Self.columns(fast, id), Self.columns(reference, id), "\(name): \(id)")
+                XCTAssertEqual(fast.columns(of: id), reference.columns(of: id), "\(name): \(id)")
                 nodes += 1
             }
         }
